@@ -6,8 +6,9 @@
 
 /** Which protocol a round runs. */
 export type ProtocolName = 'chiaroscuro' | 'ppkm';
-/** Budget allocation strategy across iterations. */
-export type BudgetStrategy = 'uniform' | 'geometric';
+import type { BudgetStrategy } from '../core/dp/budget';
+
+export type { BudgetStrategy };
 /** Bundled dataset name, or a path/name of a CSV file. */
 export type DatasetName = 'lcl' | 'tumor' | 'italy' | `${string}.csv`;
 /** Paillier modulus size; 0 = identical arithmetic without encryption. */
