@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // PeerJS signalling server for WebRTC tests (test/browser/net); provides `signalPort`.
+          globalSetup: ['test/browser/net/signal-setup.ts'],
           testTimeout: 60_000,
           browser: {
             enabled: true,

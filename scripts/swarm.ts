@@ -1,0 +1,222 @@
+/**
+ * `npm run swarm -- --tabs N [sim options] [--json FILE] [--workers W] [--timeout S]`
+ *
+ * A real swarm: starts Vite (app + embedded PeerJS signalling) on 127.0.0.1, launches the system
+ * Chromium through playwright-core, opens N tabs of swarm.html — tab 0 creates the round, the others
+ * open its join link, each with participant i's own series (assignParticipants) — runs the
+ * Chiaroscuro round over real WebRTC data channels, then writes the BRIEF §7 JSON with
+ * "transport": "webrtc" and prints a summary. `--churn F` closes ⌈F·N⌉ random tabs (never the
+ * creator) right after the first iteration's result. Everything is shut down on exit, error or SIGINT.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../test/browser-env';
+import { seededRng } from '../src/core/rng';
+import { assignParticipants, loadDataset } from '../src/data/index';
+import { createEvaluator } from '../src/sim/evaluator';
+import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
+import type { IterationReport, RunConfig, RunResult } from '../src/sim/contract';
+import type { SwarmPageState } from '../src/net/swarm-page';
+import type { RoundChoice } from '../src/net/session';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface SwarmOptions { tabs: number; workers: number; timeoutS: number; holders: number; cycleMs: number; run: RunConfig & { json?: string } }
+
+const USAGE = `usage: npm run swarm -- --tabs N [options]
+  --tabs N          browser tabs = participants (2..200; overrides --participants)
+  --workers W       crypto workers per tab (default 1)
+  --holders H       key holders (default min(10, N))
+  --cycle-ms MS     gossip cycle period (default 150)
+  --timeout S       give up after S seconds (default 900)
+${RUN_OPTIONS_USAGE}`;
+
+/** Splits swarm-only options from the shared run options. */
+export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
+  const rest: string[] = [];
+  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150 };
+  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (name === '--help' || name === '-h') { console.log(USAGE); process.exit(0); }
+    if (name in own) {
+      const v = inline ?? argv[++i];
+      if (v === undefined || !/^\d+$/.test(v)) throw new Error(`${name}: expected an integer, got '${v ?? ''}'`);
+      const [lo, hi] = limits[name]!;
+      if (Number(v) < lo || Number(v) > hi) throw new Error(`${name}: must be in [${lo}, ${hi}], got ${v}`);
+      own[name] = Number(v);
+    } else rest.push(a);
+  }
+  if (Number.isNaN(own['--tabs'])) throw new Error('--tabs N is required');
+  const tabs = own['--tabs']!;
+  const run = parseRunOptions([...rest.filter((x, i, arr) => x !== '--participants' && arr[i - 1] !== '--participants' && !x.startsWith('--participants=')), '--participants', String(tabs)]);
+  if (run.protocol !== 'chiaroscuro') throw new Error('--protocol: the swarm runs chiaroscuro only (ppkm runs in the simulator: npm run sim -- --protocol ppkm)');
+  if (run.loss > 0) throw new Error('--loss: not simulated in a real swarm (links are reliable); use npm run sim');
+  return { tabs, workers: own['--workers']!, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, run };
+}
+
+function bar(frac: number, width = 30): string {
+  const f = Math.max(0, Math.min(1, frac));
+  return '[' + '#'.repeat(Math.round(f * width)).padEnd(width, '.') + `] ${(f * 100).toFixed(0).padStart(3)}%`;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<number> {
+  let opts: SwarmOptions;
+  try { opts = parseSwarmOptions(process.argv.slice(2)); } catch (e) { console.error(`swarm: ${e instanceof Error ? e.message : String(e)}\n(try --help)`); return 2; }
+  const { run, tabs } = opts;
+  const wall0 = performance.now();
+  let vite: ViteDevServer | undefined;
+  let browser: Browser | undefined;
+  const cleanup = async (): Promise<void> => {
+    await browser?.close().catch(() => {});
+    await vite?.close().catch(() => {});
+  };
+  process.once('SIGINT', () => { console.error('\nswarm: interrupted, shutting down'); void cleanup().then(() => process.exit(130)); });
+  try {
+    // Data: participant i of assignParticipants, exactly as the simulator assigns them.
+    const dataset = await loadDataset(run.dataset, {
+      readPublicFile: (p) => readFile(`${root}/public/${p}`),
+      readFile: (p) => readFile(p, 'utf8'),
+      seed: run.seed, patients: tabs, tumor: { seriesPerPatient: run.seriesPerParticipant },
+    });
+    const assignment = assignParticipants(dataset, tabs, run.seriesPerParticipant, seededRng(run.seed ^ 0x5eed));
+    if (assignment.note) console.error(`swarm: ${assignment.note}`);
+    const series = assignment.participants.map((p) => p.series.map((s) => Array.from(s)));
+    const evaluator = createEvaluator(assignment.participants.flatMap((p) => p.series));
+
+    process.stderr.write('swarm: starting vite + signalling… ');
+    // Heavy modules load only after the options parsed (invalid options fail fast).
+    const { createServer } = await import('vite');
+    const { chromium } = await import('playwright-core');
+    vite = await createServer({ root, configFile: `${root}/vite.config.ts`, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
+    await vite.listen();
+    const addr = vite.httpServer?.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    const base = `http://127.0.0.1:${port}`;
+    console.error(base);
+
+    const executablePath = chromiumPath();
+    browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true });
+    const context: BrowserContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    const pages: Page[] = [];
+    const closed = new Set<number>();
+    const url = `${base}/swarm.html?workers=${opts.workers}`;
+    const open = async (): Promise<Page> => {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error(`\nswarm: tab ${pages.indexOf(page)} error: ${e.message}`));
+      await page.goto(url);
+      await page.waitForFunction(() => (globalThis as unknown as { swarm?: unknown }).swarm !== undefined, undefined, { timeout: 120_000 });
+      return page;
+    };
+    const round: RoundChoice = {
+      k: run.k, T: dataset.T, L: run.seriesPerParticipant, lo: dataset.lo, hi: dataset.hi, iterations: run.iterations,
+      epsilon: run.epsilon, strategy: run.strategy, smoothing: run.smoothing, keyBits: run.keyBits,
+      population: run.population, dropout: run.churn, cycleMs: opts.cycleMs, initSeed: run.seed, holders: opts.holders,
+    };
+    process.stderr.write(`swarm: opening ${tabs} tabs `);
+    pages.push(await open());
+    const link = await pages[0]!.evaluate(([r, d, deg]) => (globalThis as unknown as { swarm: { create(r: unknown, d: number[][], deg: number): Promise<string> } }).swarm.create(r, d, deg), [round, series[0]!, run.neighbors] as const);
+    // Tabs load in small batches (2 cores): each then joins through the link.
+    for (let i = 1; i < tabs; i += 4) {
+      const batch = await Promise.all(Array.from({ length: Math.min(4, tabs - i) }, () => open()));
+      await Promise.all(batch.map((p, j) => p.evaluate(([l, d, deg]) => (globalThis as unknown as { swarm: { join(l: string, d: number[][], deg: number): Promise<string> } }).swarm.join(l, d, deg), [link, series[i + j]!, run.neighbors] as const)));
+      pages.push(...batch);
+      process.stderr.write('.');
+    }
+    const tLoaded = performance.now();
+    console.error(` ${((tLoaded - wall0) / 1000).toFixed(1)} s`);
+
+    const state = (i: number): Promise<SwarmPageState> => pages[i]!.evaluate(() => (globalThis as unknown as { swarm: { state(): SwarmPageState } }).swarm.state());
+    const tStart = performance.now();
+    const starting = pages[0]!.evaluate(() => (globalThis as unknown as { swarm: { start(): Promise<void> } }).swarm.start());
+    starting.catch(() => {});
+    const churnCount = Math.ceil(run.churn * tabs);
+    const deadline = performance.now() + opts.timeoutS * 1000;
+    let states: SwarmPageState[] = [];
+    for (;;) {
+      await sleep(500);
+      states = await Promise.all(pages.map((_, i) => (closed.has(i) ? Promise.resolve(null) : state(i)))) as SwarmPageState[];
+      const alive = states.filter((s, i) => s && !closed.has(i));
+      const errors = alive.flatMap((s) => s.errors);
+      if (errors.length > 0 && alive.some((s) => s.phase === 'refused')) throw new Error(`a tab was refused: ${errors[0]}`);
+      const iter = Math.min(...alive.map((s) => s.results.filter((r) => r.iteration > 0).length));
+      const done = alive.filter((s) => s.results.some((r) => r.final)).length;
+      process.stderr.write(`\rswarm: ${bar((iter + done / alive.length) / (run.iterations + 1))} iteration ${Math.min(iter + 1, run.iterations)}/${run.iterations}, finished ${done}/${alive.length} tabs, peers/tab ${(alive.reduce((a, s) => a + s.peers, 0) / alive.length).toFixed(1)}   `);
+      if (churnCount > 0 && closed.size === 0 && states[0]!.results.some((r) => r.iteration === 1)) {
+        const rng = seededRng(run.seed ^ 0xc1);
+        const victims = new Set<number>();
+        while (victims.size < Math.min(churnCount, tabs - 2)) victims.add(1 + (rng.nextUint32() % (tabs - 1)));
+        for (const v of victims) { closed.add(v); await pages[v]!.close(); }
+        console.error(`\nswarm: closed ${victims.size} tabs mid-round (${[...victims].join(', ')})`);
+      }
+      if (done === alive.length) break;
+      if (performance.now() > deadline) throw new Error(`timed out after ${opts.timeoutS} s (${done}/${alive.length} tabs finished; errors: ${errors.slice(0, 3).join('; ') || 'none'})`);
+    }
+    console.error('');
+    const wallSeconds = (performance.now() - tStart) / 1000;
+    const aliveStates = states.filter((s, i) => s && !closed.has(i));
+    const ref = aliveStates[0]!;
+    // Every tab must hold the same public result.
+    const finalOf = (s: SwarmPageState): string => JSON.stringify(s.results.find((r) => r.final)?.centroids);
+    const disagree = aliveStates.filter((s) => finalOf(s) !== finalOf(ref)).length;
+    if (disagree > 0) throw new Error(`${disagree} tabs ended with different centroids`);
+    const initial = ref.results.find((r) => r.iteration === 0)?.centroids;
+    const perIter = ref.results.filter((r) => r.iteration > 0);
+    const iterations: IterationReport[] = [];
+    let prevBytes = aliveStates.map(() => 0), prevMs = aliveStates.map(() => 0);
+    for (const r of perIter) {
+      const at = aliveStates.map((s) => s.results.find((x) => x.iteration === r.iteration));
+      const bytes = at.map((x, i) => (x ? x.bytesSent - prevBytes[i]! : 0));
+      const ms = at.map((x, i) => (x ? x.cryptoMs - prevMs[i]! : 0));
+      prevBytes = at.map((x, i) => x?.bytesSent ?? prevBytes[i]!);
+      prevMs = at.map((x, i) => x?.cryptoMs ?? prevMs[i]!);
+      const prevEps = iterations.length ? perIter[iterations.length - 1]!.epsilonSpent : 0;
+      iterations.push({
+        index: r.iteration, k: r.centroids.length, epsilon: r.epsilonSpent - prevEps, inertia: evaluator.inertia(r.centroids),
+        bytesPerParticipant: Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length),
+        msPerParticipant: ms.reduce((a, b) => a + b, 0) / ms.length,
+      });
+    }
+    const last = perIter[perIter.length - 1]!;
+    const result: RunResult & { swarm: Record<string, unknown> } = {
+      protocol: 'chiaroscuro', transport: 'webrtc', config: { ...run, participants: tabs } as RunConfig, participants: tabs,
+      iterations,
+      final: {
+        centroids: last.centroids, inertia: evaluator.inertia(last.centroids),
+        referenceInertia: initial ? evaluator.reference(initial).inertia : NaN,
+        epsilonSpent: last.epsilonSpent, iterations: last.iteration, wallSeconds,
+      },
+      swarm: {
+        tabs, closedTabs: closed.size, finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
+        longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
+        bytesSentPerTab: Math.round(aliveStates.reduce((a, s) => a + s.bytesSent, 0) / aliveStates.length),
+        peersPerTab: aliveStates.reduce((a, s) => a + s.peers, 0) / aliveStates.length,
+        maxHeapBytesPerTab: Math.max(...aliveStates.map((s) => s.heapBytes)),
+        dropped: aliveStates.reduce<Record<string, number>>((acc, s) => { for (const [k, v] of Object.entries(s.dropped)) acc[k] = (acc[k] ?? 0) + v; return acc; }, {}),
+        rssBytesRunner: process.memoryUsage().rss,
+        note: assignment.note ?? null,
+      },
+    };
+    if (run.json) await writeFile(run.json, JSON.stringify(result, null, 2) + '\n');
+    console.log(`chiaroscuro over WebRTC: ${tabs} tabs (${closed.size} closed mid-round), ${run.dataset}, k=${run.k}, key ${run.keyBits} bits`);
+    console.log(' iter   k   epsilon     inertia   bytes/part   crypto ms/part');
+    for (const it of iterations) console.log(`${String(it.index).padStart(5)} ${String(it.k).padStart(3)} ${it.epsilon.toFixed(4).padStart(9)} ${it.inertia.toPrecision(6).padStart(11)} ${String(it.bytesPerParticipant).padStart(12)} ${it.msPerParticipant.toFixed(0).padStart(16)}`);
+    console.log(`final inertia ${result.final.inertia.toPrecision(6)} (reference ${result.final.referenceInertia.toPrecision(6)}), ε spent ${result.final.epsilonSpent.toFixed(4)}, round ${wallSeconds.toFixed(1)} s, tabs loaded in ${((tLoaded - wall0) / 1000).toFixed(1)} s`);
+    console.log(`max long task ${result.swarm['longTaskMaxMs'] as number} ms, ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab${run.json ? `, JSON → ${run.json}` : ''}`);
+    return 0;
+  } catch (e) {
+    console.error(`\nswarm: failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  void main().then((code) => process.exit(code));
+}

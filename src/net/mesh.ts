@@ -1,0 +1,164 @@
+/**
+ * The set of live WebRTC links of one participant: dials through a queue with at most
+ * `maxPending` simultaneous attempts (more starves STUN/DTLS on small machines), answers incoming
+ * links up to `maxLinks`, resolves glare (both sides dialling each other) by id order, wraps every
+ * data channel in a reliable {@link Link}, and reports traffic.
+ * @module
+ */
+import type { Clock } from '../core/clock';
+import type { PeerId } from '../core/transport';
+import type { Channel } from './codec';
+import { createLink, type Link, type LinkOptions, type RawChannel } from './link';
+
+/** What the mesh needs to open links (a {@link Connector} from ./rtc, or a fake in tests). */
+export interface Dialer {
+  dial(remote: PeerId): Promise<RawChannel>;
+  onIncoming(fn: (from: PeerId, channel: RawChannel) => void): void;
+  close(): void;
+}
+
+/** Options of {@link createMesh}. */
+export interface MeshOptions {
+  self: PeerId;
+  dialer: Dialer;
+  clock: Clock;
+  /** Simultaneous outgoing attempts. Default 2. */
+  maxPending?: number;
+  /** Links kept at most (incoming beyond this are refused). Default 64. */
+  maxLinks?: number;
+  link?: LinkOptions;
+}
+
+/** Traffic totals over all links, past and present. */
+export interface MeshStats {
+  bytesSent: number;
+  bytesReceived: number;
+  retries: number;
+  unacked: number;
+  dialFailures: number;
+  /** Received frames dropped by the links, by reason. */
+  dropped: Record<string, number>;
+}
+
+/** A participant's links. */
+export interface Mesh {
+  readonly self: PeerId;
+  /** Peers with an open link. */
+  peers(): PeerId[];
+  has(peer: PeerId): boolean;
+  /** Queues a dial (no-op if linked or already queued); resolves true once linked. */
+  connect(peer: PeerId): Promise<boolean>;
+  /** Sends a reliable message; false when there is no open link. */
+  send(peer: PeerId, channel: Channel, payload: Uint8Array): boolean;
+  onMessage(fn: (from: PeerId, channel: Channel, payload: Uint8Array) => void): void;
+  /** Link up/down notifications. */
+  onPeer(fn: (peer: PeerId, up: boolean) => void): void;
+  /** Whether an incoming link from `peer` may be accepted (used by the connector). */
+  accepts(peer: PeerId): boolean;
+  disconnect(peer: PeerId): void;
+  stats(): MeshStats;
+  close(): void;
+}
+
+/** Creates a mesh over a dialer. */
+export function createMesh(opts: MeshOptions): Mesh {
+  const { self, dialer, clock } = opts;
+  const maxPending = opts.maxPending ?? 2;
+  const maxLinks = opts.maxLinks ?? 64;
+  const links = new Map<PeerId, Link>();
+  const waiting: PeerId[] = [];
+  const waiters = new Map<PeerId, Array<(ok: boolean) => void>>();
+  const dialing = new Set<PeerId>();
+  const closedTotals = { bytesSent: 0, bytesReceived: 0, retries: 0, unacked: 0 };
+  const dropped: Record<string, number> = {};
+  let dialFailures = 0;
+  let closed = false;
+  let onMsg: (from: PeerId, ch: Channel, p: Uint8Array) => void = () => {};
+  let onPeerFn: (peer: PeerId, up: boolean) => void = () => {};
+
+  const settle = (peer: PeerId, ok: boolean): void => {
+    for (const w of waiters.get(peer) ?? []) w(ok);
+    waiters.delete(peer);
+  };
+
+  const adopt = (peer: PeerId, raw: RawChannel): void => {
+    if (closed || links.has(peer)) { raw.close(); return; }
+    const link = createLink(raw, clock, opts.link);
+    links.set(peer, link);
+    link.onMessage((ch, p) => onMsg(peer, ch, p));
+    link.onClose(() => {
+      if (links.get(peer) !== link) return;
+      links.delete(peer);
+      const s = link.stats;
+      closedTotals.bytesSent += s.bytesSent; closedTotals.bytesReceived += s.bytesReceived;
+      closedTotals.retries += s.retries; closedTotals.unacked += s.unacked;
+      for (const [r, n] of Object.entries(s.dropped)) dropped[r] = (dropped[r] ?? 0) + (n ?? 0);
+      if (!closed) onPeerFn(peer, false);
+    });
+    settle(peer, true);
+    onPeerFn(peer, true);
+  };
+
+  const pump = (): void => {
+    while (!closed && dialing.size < maxPending && waiting.length > 0) {
+      const peer = waiting.shift()!;
+      if (links.has(peer)) { settle(peer, true); continue; }
+      dialing.add(peer);
+      dialer.dial(peer).then(
+        (raw) => { dialing.delete(peer); adopt(peer, raw); pump(); },
+        () => { dialing.delete(peer); if (!links.has(peer)) { dialFailures++; settle(peer, false); } pump(); },
+      );
+    }
+  };
+
+  dialer.onIncoming((from, raw) => adopt(from, raw));
+
+  return {
+    self,
+    peers: () => [...links.keys()],
+    has: (p) => links.has(p),
+    connect(peer) {
+      if (closed) return Promise.resolve(false);
+      if (peer === self) return Promise.reject(new RangeError('mesh: cannot connect to self'));
+      if (links.has(peer)) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const ws = waiters.get(peer) ?? [];
+        ws.push(resolve);
+        waiters.set(peer, ws);
+        if (!dialing.has(peer) && !waiting.includes(peer)) { waiting.push(peer); pump(); }
+      });
+    },
+    send(peer, channel, payload) {
+      const l = links.get(peer);
+      if (!l || l.closed) return false;
+      try { l.send(channel, payload); return true; } catch { return false; }
+    },
+    onMessage(fn) { onMsg = fn; },
+    onPeer(fn) { onPeerFn = fn; },
+    accepts(peer) {
+      if (closed || peer === self || links.has(peer)) return false;
+      // Glare: both dialling each other. The smaller id's offer wins; the larger id's is refused.
+      if (dialing.has(peer) && self < peer) return false;
+      return links.size < maxLinks;
+    },
+    disconnect(peer) { links.get(peer)?.close(); },
+    stats() {
+      const s: MeshStats = { ...closedTotals, dialFailures, dropped: { ...dropped } };
+      for (const l of links.values()) {
+        s.bytesSent += l.stats.bytesSent; s.bytesReceived += l.stats.bytesReceived;
+        s.retries += l.stats.retries; s.unacked += l.stats.unacked;
+        for (const [r, n] of Object.entries(l.stats.dropped)) s.dropped[r] = (s.dropped[r] ?? 0) + (n ?? 0);
+      }
+      return s;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const l of [...links.values()]) l.close();
+      links.clear();
+      for (const p of [...waiters.keys()]) settle(p, false);
+      waiting.length = 0;
+      dialer.close();
+    },
+  };
+}

@@ -1,0 +1,355 @@
+/**
+ * Round sessions: the small API the UI and the swarm page use.
+ *
+ * ```ts
+ * const s = await createRound({ net, crypto, data, round: { k: 8, T: 24, … } }); // creator (hub)
+ * share(s.link);                                    // …/#join=<round>.<secret>  (fragment: never sent to a server)
+ * const j = await joinRound(link, { net, crypto, data });                        // joiner
+ * s.onEvent((e) => …);                               // lobby / phase / progress / result / error
+ * await s.start();                                   // creator: deal keys, start the round
+ * s.leave();
+ * ```
+ * The creator's tab is the round's hub: joiners link to it first and present the join secret over
+ * the DTLS link (a wrong id or secret is refused with a reason); it keeps the lobby, deals the
+ * threshold key (in a worker, through the injected `crypto.dealKey`), hands every member the public
+ * round parameters (and each key holder its share, over that holder's own link), and relays protocol
+ * frames between members that have no direct link. The gossip itself runs over a bounded random
+ * overlay (src/net/overlay.ts).
+ * @module
+ */
+import { realClock, type Clock } from '../core/clock';
+import { secureRng, type Rng } from '../core/rng';
+import type { PeerId } from '../core/transport';
+import type { KeyShare, ThresholdPublicKey } from '../crypto/types';
+import type { CryptoBackend } from '../protocol/crypto-backend';
+import { codecLink } from '../protocol/chiaroscuro/link';
+import { Participant, type ParticipantEvent } from '../protocol/chiaroscuro/participant';
+import { makeRoundConfig, type RoundParams } from '../protocol/chiaroscuro/round';
+import type { ReadonlySeries } from '../core/series';
+import { Channel } from './codec';
+import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, type ControlMessage, type RoundStatus } from './control';
+import { createMesh, type Mesh, type MeshStats } from './mesh';
+import { createOverlay, type Overlay } from './overlay';
+import { createConnector, type PeerConnectionFactory } from './rtc';
+import { isValidPeerId, peerjsSignalling, type PeerjsServerConfig, type Signalling } from './signalling';
+import { createWebRtcTransport, type WebRtcTransport } from './transport';
+
+/** How a tab reaches others. */
+export interface NetOptions {
+  /** PeerJS server, or a factory of any signalling strategy for an id (e.g. BroadcastChannel). */
+  signalling: PeerjsServerConfig | ((self: PeerId) => Signalling);
+  iceServers?: RTCIceServer[];
+  factory?: PeerConnectionFactory;
+  /** Overlay degree D (default 6). */
+  degree?: number;
+  /** Link attempt timeout (default 20 s). */
+  connectTimeoutMs?: number;
+}
+
+/** The crypto a session needs; tabs back it with the worker pool. */
+export interface SessionCrypto {
+  /** The async backend for a round's public key (keyBits 0 → the plain backend over the plain key). */
+  backendFor(publicKey: ThresholdPublicKey, keyBits: number): CryptoBackend;
+  /** Creator only: deals the threshold key (keyBits 0 → a plain key). Must erase the secret after. */
+  dealKey?(keyBits: number, holders: number, threshold: number): Promise<{ publicKey: ThresholdPublicKey; shares: KeyShare[] }>;
+}
+
+/** Round parameters chosen by the creator (the key, holders and N are filled in at start). */
+export type RoundChoice = Omit<RoundParams, 'round' | 'holderIds' | 'publicKey' | 'participants'> & {
+  /** Key holders (n_keys, default 10, capped by the member count). */
+  holders?: number;
+  /** Starts automatically once this many members (creator included) are present. */
+  autoStartAt?: number;
+};
+
+/** Common options of {@link createRound} and {@link joinRound}. */
+export interface SessionOptions {
+  net: NetOptions;
+  crypto: SessionCrypto;
+  /** This participant's private series (never leave the tab in the clear). */
+  data: readonly ReadonlySeries[];
+  clock?: Clock;
+  rng?: Rng;
+  /** A previous id to reuse (a reloaded tab rejoining). */
+  id?: PeerId;
+}
+
+/** What a session reports. */
+export type SessionEvent =
+  | { type: 'lobby'; members: PeerId[]; holders: PeerId[]; status: RoundStatus }
+  | { type: 'phase'; phase: 'connecting' | 'lobby' | 'dealing' | 'linking' | 'running' | 'finished' | 'refused'; detail?: string }
+  | { type: 'iteration'; iteration: number; iterations: number }
+  | { type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number }
+  | { type: 'peers'; peers: number }
+  | { type: 'error'; error: string };
+
+/** A live round membership. */
+export interface RoundSession {
+  readonly self: PeerId;
+  readonly round: string;
+  /** The join link (creator) — `<base>#join=<round>.<secret>`; empty for joiners. */
+  readonly link: string;
+  readonly isCreator: boolean;
+  /** Members known from the lobby (creator included). */
+  members(): readonly PeerId[];
+  onEvent(fn: (e: SessionEvent) => void): () => void;
+  /** Creator: deals the key and starts the round with the current members. */
+  start(): Promise<void>;
+  /** Traffic totals of this tab. */
+  stats(): MeshStats & { cryptoMs: number; peers: number };
+  /** Latest public centroids (iteration 0 = initial). */
+  readonly result: { iteration: number; centroids: number[][]; final: boolean; epsilonSpent: number } | null;
+  leave(): void;
+}
+
+/** Parses a join link (or its fragment). Throws RangeError with a precise message. */
+export function parseJoinLink(link: string): { round: string; secret: string } {
+  if (typeof link !== 'string') throw new TypeError('join link must be a string');
+  const hash = link.includes('#') ? link.slice(link.indexOf('#') + 1) : link;
+  const m = /(?:^|&)join=([A-Za-z0-9]{4,32})\.([0-9a-f]{32})(?:&|$)/.exec(hash);
+  if (!m) throw new RangeError('join link: expected #join=<round id>.<32 hex secret>');
+  return { round: m[1]!, secret: m[2]! };
+}
+
+const HUB = (round: string): PeerId => `cs-${round}-hub`;
+const hex = (rng: Rng, bytes: number): string => [...rng.fillBytes(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+const b36 = (rng: Rng, n: number): string => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rng.nextUint32() % 36]).join('');
+
+function sameSecret(a: string, b: string): boolean {
+  // Constant-time over the expected length: the comparison does not leak a prefix match.
+  let d = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) d |= (a.charCodeAt(i) | 0) ^ b.charCodeAt(i);
+  return d === 0;
+}
+
+interface Core {
+  self: PeerId; round: string; hub: PeerId; mesh: Mesh; signalling: Signalling; clock: Clock; rng: Rng;
+  emit(e: SessionEvent): void; listeners: Set<(e: SessionEvent) => void>;
+}
+
+function openCore(self: PeerId, round: string, opts: SessionOptions): Core {
+  const clock = opts.clock ?? realClock();
+  const rng = opts.rng ?? secureRng();
+  const sig = opts.net.signalling;
+  const signalling = typeof sig === 'function' ? sig(self) : peerjsSignalling(self, sig);
+  const ref: { mesh?: Mesh } = {};
+  const connector = createConnector({
+    signalling, factory: opts.net.factory, iceServers: opts.net.iceServers, timeoutMs: opts.net.connectTimeoutMs ?? 20_000,
+    accept: (p) => ref.mesh!.accepts(p),
+  });
+  const mesh = ref.mesh = createMesh({ self, dialer: connector, clock, maxPending: 2, maxLinks: 5000 });
+  const listeners = new Set<(e: SessionEvent) => void>();
+  return {
+    self, round, hub: HUB(round), mesh, signalling, clock, rng, listeners,
+    emit: (e) => { for (const l of [...listeners]) { try { l(e); } catch { /* a listener bug is not ours */ } } },
+  };
+}
+
+/** State shared by creator and joiner once the round parameters are known. */
+interface Running {
+  participant: Participant;
+  backend: CryptoBackend;
+  /** Settles once the planned overlay links were attempted. */
+  ready: Promise<void>;
+  overlay: Overlay;
+  transport: WebRtcTransport;
+  /** Dials what the overlay plans now (after a loss). */
+  dial(): Promise<boolean[]>;
+  stop(): void;
+}
+
+function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, share: KeyShare | undefined, members: PeerId[], onResult: (r: RoundSession['result']) => void): Running {
+  const config = makeRoundConfig(params);
+  const backend = opts.crypto.backendFor(config.publicKey, config.keyBits);
+  const overlay = createOverlay({ self: core.self, degree: opts.net.degree ?? 6, rng: core.rng });
+  // The hub is an ordinary gossip neighbour too (it links to everyone; fine for classroom sizes).
+  overlay.setMembers(members, config.holderIds);
+  for (const p of core.mesh.peers()) overlay.linkUp(p);
+  const transport = createWebRtcTransport({ mesh: core.mesh, hub: core.hub, neighbours: () => overlay.neighbours() });
+  const participant = new Participant({
+    config, link: codecLink(transport, backend.ciphertextBytes), clock: core.clock, backend, rng: core.rng, data: opts.data,
+    keyShare: share,
+    onEvent: (e: ParticipantEvent) => {
+      if (e.type === 'iteration-started') core.emit({ type: 'iteration', iteration: e.iteration, iterations: config.iterations });
+      else if (e.type === 'centroids') {
+        const r = { iteration: e.msg.iteration, final: e.msg.final || e.msg.iteration >= config.iterations, centroids: e.msg.centroids.map((c) => Array.from(c)), epsilonSpent: e.msg.epsilonSpent };
+        onResult(r);
+        core.emit({ type: 'result', ...r });
+        if (r.final) core.emit({ type: 'phase', phase: 'finished' });
+      } else if (e.type === 'error') core.emit({ type: 'error', error: e.error instanceof Error ? e.error.message : String(e.error) });
+    },
+  });
+  transport.onFrame((from, frame) => participant.handle(from, frame));
+  const dialPlan = (): Promise<boolean[]> => Promise.all(overlay.plan().map((p) => core.mesh.connect(p).then((ok) => { if (!ok) overlay.forget(p); return ok; })));
+  const ready = dialPlan().then(async () => { await dialPlan(); });
+  return { participant, backend, ready, overlay, transport, dial: dialPlan, stop: () => { participant.stop(); transport.close(); } };
+}
+
+function sessionApi(core: Core, link: string, isCreator: boolean, get: { members(): PeerId[]; result(): RoundSession['result']; running(): Running | null }, start: () => Promise<void>, leave: () => void): RoundSession {
+  return {
+    self: core.self, round: core.round, link, isCreator,
+    members: () => get.members(),
+    onEvent(fn) { core.listeners.add(fn); return () => core.listeners.delete(fn); },
+    start,
+    stats: () => ({ ...core.mesh.stats(), cryptoMs: get.running()?.backend.elapsedMs() ?? 0, peers: core.mesh.peers().length }),
+    get result() { return get.result(); },
+    leave,
+  };
+}
+
+function wireMesh(core: Core, running: () => Running | null, onControl: (from: PeerId, m: ControlMessage) => void): void {
+  core.mesh.onMessage((from, ch, payload) => {
+    if (ch === Channel.Protocol) { running()?.transport.receive(from, payload); return; }
+    const m = decodeControl(payload);
+    if (m) onControl(from, m);
+  });
+  core.mesh.onPeer((peer, up) => {
+    const r = running();
+    if (r) {
+      if (up) r.overlay.linkUp(peer); else { r.overlay.linkDown(peer); void r.dial(); }
+    }
+    core.emit({ type: 'peers', peers: core.mesh.peers().length });
+  });
+}
+
+/** Creates a round; the returned session is its hub. `baseUrl` is the page the join link opens. */
+export async function createRound(opts: SessionOptions & { round: RoundChoice; baseUrl: string }): Promise<RoundSession> {
+  const rng = opts.rng ?? secureRng();
+  const roundId = b36(rng, 10);
+  const secret = hex(rng, 16);
+  const core = openCore(HUB(roundId), roundId, { ...opts, rng });
+  await core.signalling.ready();
+  const link = `${opts.baseUrl.split('#')[0]}#join=${roundId}.${secret}`;
+  const members: PeerId[] = [core.self];
+  let holders: PeerId[] = [];
+  let status: RoundStatus = 'lobby';
+  let running: Running | null = null;
+  let result: RoundSession['result'] = null;
+  const readyFrom = new Set<PeerId>();
+  let startFor: ((p: PeerId) => Uint8Array) | null = null;
+  let goResolve: () => void = () => {};
+
+  const lobby = (): void => {
+    const m: ControlMessage = { t: 'lobby', members, holders, status };
+    for (const p of members) if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl(m));
+    core.emit({ type: 'lobby', members: [...members], holders: [...holders], status });
+  };
+
+  const choice = opts.round;
+  const start = async (): Promise<void> => {
+    if (status !== 'lobby') throw new Error(`round ${roundId} already ${status}`);
+    if (!opts.crypto.dealKey) throw new Error('createRound: crypto.dealKey is required to start');
+    status = 'dealing';
+    core.emit({ type: 'phase', phase: 'dealing' });
+    lobby();
+    const n = members.length;
+    const h = Math.min(choice.holders ?? 10, n);
+    const t = Math.min(choice.threshold ?? Math.floor(h / 2) + 1, h);
+    holders = members.slice(0, h);
+    const key = await opts.crypto.dealKey(choice.keyBits, h, t);
+    const { holders: _h, autoStartAt: _a, ...rest } = choice;
+    const params: RoundParams = { ...rest, round: roundId, holderIds: holders, threshold: t, publicKey: key.publicKey, participants: n };
+    makeRoundConfig(params); // validate before sending anything
+    const wire = { ...params, publicKey: publicKeyToWire(key.publicKey) };
+    for (const p of members) {
+      if (p === core.self) continue;
+      const i = holders.indexOf(p);
+      const share = i >= 0 ? { index: i + 1, secret: key.shares[i]!.secret.toString() } : null;
+      core.mesh.send(p, Channel.Control, encodeControl({ t: 'start', params: wire, members, share }));
+    }
+    // A reloaded member gets the public parameters again (never a share: the dealer erased them).
+    startFor = () => encodeControl({ t: 'start', params: wire, members, share: null });
+    const myShare = key.shares[holders.indexOf(core.self)];
+    key.shares.length = 0; // the dealer keeps only its own share
+    status = 'running';
+    core.emit({ type: 'phase', phase: 'linking' });
+    running = runParticipant(core, opts, params, myShare, members, (r) => { result = r; if (r?.final) status = 'finished'; });
+    await running.ready;
+    // Wait for every member's overlay to be linked (or 30 s), then go.
+    await new Promise<void>((resolve) => {
+      goResolve = resolve;
+      if (readyFrom.size >= members.length - 1) resolve();
+      core.clock.setTimer(30_000, resolve);
+    });
+    lobby();
+    for (const p of members) if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl({ t: 'go' }));
+    core.emit({ type: 'phase', phase: 'running' });
+    running.participant.start();
+  };
+
+  wireMesh(core, () => running, (from, m) => {
+    if (m.t === 'hello') {
+      if (m.round !== roundId || !sameSecret(m.secret, secret)) {
+        core.mesh.send(from, Channel.Control, encodeControl({ t: 'refuse', reason: m.round !== roundId ? `unknown round ${m.round}` : 'wrong join secret' }));
+        core.clock.setTimer(2000, () => core.mesh.disconnect(from));
+        return;
+      }
+      if (status !== 'lobby' && !members.includes(from)) {
+        core.mesh.send(from, Channel.Control, encodeControl({ t: 'refuse', reason: `round ${roundId} is already ${status}` }));
+        return;
+      }
+      if (!members.includes(from)) members.push(from);
+      lobby();
+      if (startFor) core.mesh.send(from, Channel.Control, startFor(from));
+      if (status === 'lobby' && choice.autoStartAt && members.length >= choice.autoStartAt) void start().catch((e: unknown) => core.emit({ type: 'error', error: String(e) }));
+      return;
+    }
+    if (m.t === 'ready') { readyFrom.add(from); if (readyFrom.size >= members.length - 1) goResolve(); return; }
+    if (m.t === 'bye') { const i = members.indexOf(from); if (i > 0 && status === 'lobby') { members.splice(i, 1); lobby(); } }
+  });
+  core.emit({ type: 'phase', phase: 'lobby' });
+  core.emit({ type: 'lobby', members: [...members], holders, status });
+  const leave = (): void => { running?.stop(); core.mesh.close(); core.signalling.close(); };
+  return sessionApi(core, link, true, { members: () => [...members], result: () => result, running: () => running }, start, leave);
+}
+
+/** Joins a round from its link; rejects with the hub's reason when refused. */
+export async function joinRound(link: string, opts: SessionOptions): Promise<RoundSession> {
+  const { round, secret } = parseJoinLink(link);
+  const rng = opts.rng ?? secureRng();
+  const self = opts.id ?? `cs-${round}-${b36(rng, 12)}`;
+  if (!isValidPeerId(self)) throw new RangeError(`joinRound: invalid id ${self}`);
+  const core = openCore(self, round, { ...opts, rng });
+  core.emit({ type: 'phase', phase: 'connecting' });
+  await core.signalling.ready();
+  let members: PeerId[] = [];
+  let running: Running | null = null;
+  let result: RoundSession['result'] = null;
+  let resolveJoin: (ok: true | string) => void = () => {};
+  const joined = new Promise<true | string>((r) => { resolveJoin = r; });
+
+  wireMesh(core, () => running, (from, m) => {
+    if (from !== core.hub) return; // only the hub speaks control to members
+    switch (m.t) {
+      case 'refuse': resolveJoin(m.reason); core.emit({ type: 'phase', phase: 'refused', detail: m.reason }); return;
+      case 'lobby':
+        members = m.members;
+        resolveJoin(true);
+        core.emit({ type: 'lobby', members: m.members, holders: m.holders, status: m.status });
+        return;
+      case 'start': {
+        if (running) return;
+        const params = paramsFromWire(m.params)!;
+        members = m.members;
+        const share: KeyShare | undefined = m.share ? { publicKey: params.publicKey as ThresholdPublicKey, index: m.share.index, secret: BigInt(m.share.secret) } : undefined;
+        core.emit({ type: 'phase', phase: 'linking' });
+        try {
+          running = runParticipant(core, opts, params, share, members, (r) => { result = r; });
+        } catch (e) { core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }); return; }
+        void running.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
+        return;
+      }
+      case 'go': core.emit({ type: 'phase', phase: 'running' }); return;
+      default: return;
+    }
+  });
+
+  const linked = await core.mesh.connect(core.hub);
+  if (!linked) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: cannot reach the round's creator (${round}); is the round still open?`); }
+  core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
+  const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
+  if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
+  core.emit({ type: 'phase', phase: 'lobby' });
+  const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
+  return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running }, () => Promise.reject(new Error('only the creator starts the round')), leave);
+}

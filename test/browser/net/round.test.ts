@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { dealPlainThresholdKey, dealThresholdKey } from '../../../src/crypto/index';
+import { paillierBackend, plainBackend } from '../../../src/protocol/crypto-backend';
+import { createRound, joinRound, type RoundSession, type SessionCrypto, type SessionEvent } from '../../../src/net/session';
+
+const net = () => ({ signalling: { host: '127.0.0.1', port: inject('signalPort'), path: inject('signalPath'), secure: false }, degree: 2, connectTimeoutMs: 10_000 });
+
+/** In-thread crypto (the swarm page uses the worker pool instead). */
+const crypto_: SessionCrypto = {
+  backendFor: (pk, keyBits) => (keyBits === 0 ? plainBackend(pk) : paillierBackend(pk)),
+  async dealKey(bits, holders, threshold) {
+    if (bits === 0) return dealPlainThresholdKey({ bits: 1024, holders, threshold });
+    return dealThresholdKey({ bits: bits as 512, holders, threshold });
+  },
+};
+
+const series = (i: number): Float64Array[] => [Float64Array.from({ length: 4 }, (_, t) => (i % 2 === 0 ? 1 : 5) + 0.1 * t)];
+const sessions: RoundSession[] = [];
+afterEach(() => { for (const s of sessions.splice(0)) s.leave(); });
+
+function finished(s: RoundSession): Promise<number[][]> {
+  return new Promise((resolve, reject) => {
+    s.onEvent((e: SessionEvent) => {
+      if (e.type === 'result' && e.final) resolve(e.centroids);
+      if (e.type === 'error') reject(new Error(e.error));
+    });
+  });
+}
+
+describe('a Chiaroscuro round between participants over real WebRTC', () => {
+  it('4 participants, 512-bit threshold Paillier, PeerJS signalling: every tab gets the same final centroids', async () => {
+    const creator = await createRound({
+      net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://127.0.0.1/swarm.html',
+      round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations: 2, epsilon: 50, strategy: 'uniform', smoothing: 1, keyBits: 512, holders: 3, threshold: 2, cycleMs: 40 },
+    });
+    sessions.push(creator);
+    expect(creator.link).toMatch(/#join=[a-z0-9]{10}\.[0-9a-f]{32}$/);
+    const joiners = await Promise.all([1, 2, 3].map((i) => joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i) })));
+    sessions.push(...joiners);
+    expect(creator.members().length).toBe(4);
+    const done = [creator, ...joiners].map(finished);
+    await creator.start();
+    const results = await Promise.all(done);
+    for (const r of results) expect(r).toEqual(results[0]);
+    // Two well-separated groups: the noisy centroids land near 1.15 and 5.15 on average (ε = 50 keeps noise small).
+    const means = results[0]!.map((c) => c.reduce((a, b) => a + b, 0) / c.length).sort((a, b) => a - b);
+    expect(means.length).toBe(2);
+    expect(Math.abs(means[0]! - 1.15)).toBeLessThan(1);
+    expect(Math.abs(means[1]! - 5.15)).toBeLessThan(1);
+    expect(creator.stats().bytesSent).toBeGreaterThan(0);
+    for (const j of joiners) expect(j.stats().dropped).toEqual({});
+  }, 90_000);
+
+  it('a wrong join secret is refused with a clear reason', async () => {
+    const creator = await createRound({
+      net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://x/',
+      round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations: 1, epsilon: 1, strategy: 'uniform', smoothing: 1, keyBits: 0 },
+    });
+    sessions.push(creator);
+    const bad = creator.link.replace(/\.[0-9a-f]{32}$/, '.' + '0'.repeat(32));
+    await expect(joinRound(bad, { net: net(), crypto: crypto_, data: series(1) })).rejects.toThrow(/refused: wrong join secret/);
+    await expect(joinRound("http://x/#join=bad", { net: net(), crypto: crypto_, data: [] })).rejects.toThrow(/expected #join=/);
+    expect(creator.members().length).toBe(1);
+  });
+});

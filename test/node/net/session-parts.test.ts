@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { realClock } from '../../../src/core/clock';
+import type { PeerId } from '../../../src/core/transport';
+import { Channel } from '../../../src/net/codec';
+import { decodeControl, encodeControl, paramsFromWire, type ControlMessage } from '../../../src/net/control';
+import { createMesh, type Dialer, type Mesh } from '../../../src/net/mesh';
+import { parseJoinLink } from '../../../src/net/session';
+import { isValidPeerId, parseSignal } from '../../../src/net/signalling';
+import { createWebRtcTransport } from '../../../src/net/transport';
+import { fakeChannel, type FakeChannel } from './fakes';
+
+/** A fake network of meshes: dialling connects two fake channels directly (no browser). */
+function fakeNetwork() {
+  const meshes = new Map<PeerId, { mesh: Mesh; incoming: (from: PeerId, ch: FakeChannel) => void }>();
+  const pumps: Array<() => void> = [];
+  let pendingMax = 0, pending = 0;
+  const add = (self: PeerId): Mesh => {
+    let incoming: (from: PeerId, ch: FakeChannel) => void = () => {};
+    const dialer: Dialer = {
+      async dial(remote) {
+        pending++; pendingMax = Math.max(pendingMax, pending);
+        await Promise.resolve();
+        pending--;
+        const peer = meshes.get(remote);
+        if (!peer) throw new Error('no such peer');
+        const a = fakeChannel(), b = fakeChannel();
+        pumps.push(() => { for (const [x, y] of [[a, b], [b, a]] as const) for (const m of x.sent.splice(0)) y.deliver(m); });
+        peer.incoming(self, b);
+        return a;
+      },
+      onIncoming(fn) { incoming = fn as typeof incoming; },
+      close() {},
+    };
+    const mesh = createMesh({ self, dialer, clock: realClock(), maxPending: 2 });
+    meshes.set(self, { mesh, incoming: (f, c) => incoming(f, c) });
+    return mesh;
+  };
+  const flush = (): void => { for (let i = 0; i < 5; i++) for (const p of pumps) p(); };
+  return { add, flush, pendingMax: () => pendingMax };
+}
+
+describe('mesh with a fake peer factory', () => {
+  it('never has more than 2 dials pending and links every requested peer', async () => {
+    const net = fakeNetwork();
+    const hub = net.add('hub');
+    const others = Array.from({ length: 9 }, (_, i) => net.add(`m${i}`));
+    const ok = await Promise.all(others.map((m) => hub.connect(m.self)));
+    expect(ok.every(Boolean)).toBe(true);
+    expect(net.pendingMax()).toBe(2);
+    expect(hub.peers().length).toBe(9);
+    expect(others.every((m) => m.peers().includes('hub'))).toBe(true);
+  });
+
+  it('transport: direct frames, relay through the hub with the sender stamped by the hub, drops counted', async () => {
+    const net = fakeNetwork();
+    const hubMesh = net.add('hub'), aMesh = net.add('a'), bMesh = net.add('b');
+    await hubMesh.connect('a'); await hubMesh.connect('b');
+    const mk = (m: Mesh) => {
+      const t = createWebRtcTransport({ mesh: m, hub: 'hub', neighbours: () => m.peers() });
+      m.onMessage((from, ch, p) => { if (ch === Channel.Protocol) t.receive(from, p); });
+      return t;
+    };
+    const hub = mk(hubMesh), a = mk(aMesh), b = mk(bMesh);
+    const got: Array<[string, number]> = [];
+    b.onFrame((from, f) => got.push([from, f[0]!]));
+    hub.onFrame((from, f) => got.push([`hub<-${from}`, f[0]!]));
+    a.send('hub', Uint8Array.of(1));   // direct
+    a.send('b', Uint8Array.of(2));     // a has no link to b: relayed by the hub
+    net.flush();
+    expect(got).toEqual([['hub<-a', 1], ['a', 2]]); // b sees the real sender a
+    // A member forging a relay "from hub" to b: b only accepts relays arriving on the hub's link.
+    const forged = new Uint8Array([1, 1, 98, 3, 104, 117, 98, 9]);
+    b.receive('a', forged);
+    expect(b.drops['relay-not-hub']).toBe(1);
+    // A relay whose claimed sender is a lie: the hub stamps the real one.
+    aMesh.send('hub', Channel.Protocol, new Uint8Array([1, 1, 98, 1, 122, 7]));
+    net.flush();
+    expect(got[2]).toEqual(['a', 7]);
+    b.receive('hub', Uint8Array.of(9));
+    b.receive('hub', new Uint8Array(0));
+    expect(b.drops).toMatchObject({ kind: 1, empty: 1 });
+    hub.send('nobody', Uint8Array.of(1));
+    expect(hub.drops['no-route']).toBe(1);
+    expect(() => a.send('b', new Uint8Array(4 * 1024 * 1024 + 1))).toThrow(RangeError);
+  });
+});
+
+describe('control messages and links', () => {
+  it('round-trips every control message and rejects malformed ones', () => {
+    const msgs: ControlMessage[] = [
+      { t: 'hello', round: 'abc', secret: 'f'.repeat(32) },
+      { t: 'refuse', reason: 'wrong join secret' },
+      { t: 'lobby', members: ['a', 'b'], holders: ['a'], status: 'lobby' },
+      { t: 'ready' }, { t: 'go' }, { t: 'bye' },
+    ];
+    for (const m of msgs) expect(decodeControl(encodeControl(m))).toEqual(m);
+    const enc = (x: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(x));
+    expect(decodeControl(new Uint8Array([0xff, 0xfe]))).toBeNull();
+    expect(decodeControl(enc([1, 2]))).toBeNull();
+    expect(decodeControl(enc({ t: 'lobby', members: ['a b'], holders: [], status: 'lobby' }))).toBeNull();
+    expect(decodeControl(enc({ t: 'lobby', members: [], holders: [], status: 'weird' }))).toBeNull();
+    expect(decodeControl(enc({ t: 'hello', round: 1, secret: 'x' }))).toBeNull();
+    expect(decodeControl(enc({ t: 'start', params: {}, members: [], share: null }))).toBeNull();
+    expect(decodeControl(enc({ t: 'nope' }))).toBeNull();
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (b) => { decodeControl(b); }));
+    fc.assert(fc.property(fc.jsonValue(), (v) => { decodeControl(enc(v)); paramsFromWire(v); }));
+  });
+
+  it('parses start parameters with the public key as a decimal string', () => {
+    const w = { round: 'r1', k: 2, T: 4, L: 1, lo: 0, hi: 1, iterations: 1, epsilon: 1, strategy: 'uniform', smoothing: 1, keyBits: 0, participants: 3, holderIds: ['a'], publicKey: { n: '12345', bits: 1024, holders: 1, threshold: 1 } };
+    expect(paramsFromWire(w)?.publicKey.n).toBe(12345n);
+    expect(paramsFromWire({ ...w, publicKey: { ...w.publicKey, n: '0x10' } })).toBeNull();
+    expect(paramsFromWire({ ...w, strategy: 'fancy' })).toBeNull();
+    expect(paramsFromWire({ ...w, k: 'two' })).toBeNull();
+  });
+
+  it('parses join links and refuses malformed ones precisely', () => {
+    const secret = '0123456789abcdef0123456789abcdef';
+    expect(parseJoinLink(`https://host/app/#join=abcd1234ef.${secret}`)).toEqual({ round: 'abcd1234ef', secret });
+    expect(parseJoinLink(`join=abcd1234ef.${secret}&x=1`)).toEqual({ round: 'abcd1234ef', secret });
+    expect(() => parseJoinLink('https://host/#join=abcd.short')).toThrow(/expected #join=/);
+    expect(() => parseJoinLink(42 as unknown as string)).toThrow(TypeError);
+  });
+
+  it('validates signals and peer ids from the network', () => {
+    expect(parseSignal({ conn: 'a.1', kind: 'offer', sdp: 'v=0' })).toEqual({ conn: 'a.1', kind: 'offer', sdp: 'v=0' });
+    expect(parseSignal({ conn: 'a.1', kind: 'candidate', candidate: null })).toEqual({ conn: 'a.1', kind: 'candidate', candidate: null });
+    expect(parseSignal({ conn: 'a.1', kind: 'candidate', candidate: { candidate: 'c', sdpMid: '0', sdpMLineIndex: 0, evil: 1 } })).toEqual({ conn: 'a.1', kind: 'candidate', candidate: { candidate: 'c', sdpMid: '0', sdpMLineIndex: 0 } });
+    expect(parseSignal({ conn: 'a.1', kind: 'offer', sdp: 'x'.repeat(70_000) })).toBeNull();
+    expect(parseSignal({ conn: 'a.1', kind: 'hack' })).toBeNull();
+    expect(parseSignal(null)).toBeNull();
+    expect(isValidPeerId('cs-abc-hub')).toBe(true);
+    expect(isValidPeerId('a b')).toBe(false);
+    expect(isValidPeerId('x'.repeat(65))).toBe(false);
+  });
+});
