@@ -8,7 +8,7 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
   worker: { format: 'es' },
-  optimizeDeps: { include: ['comlink', 'paillier-bigint', 'bigint-crypto-utils'] },
+  optimizeDeps: { include: ['comlink', 'paillier-bigint', 'bigint-crypto-utils', 'lit', 'lit/decorators.js', '@lit/task', 'idb', 'uplot', 'qrcode'] },
   build: {
     target: 'es2022',
     rollupOptions: {

@@ -40,6 +40,6 @@ export default defineConfig({
     ],
   },
   server: { host: '127.0.0.1' },
-  optimizeDeps: { include: ['comlink', 'paillier-bigint', 'bigint-crypto-utils'] },
+  optimizeDeps: { include: ['comlink', 'paillier-bigint', 'bigint-crypto-utils', 'lit', 'lit/decorators.js', '@lit/task', 'idb', 'uplot', 'qrcode'] },
   worker: { format: 'es' },
 });

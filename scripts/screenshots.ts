@@ -1,0 +1,62 @@
+/**
+ * Screenshots of the main screens for the README: starts Vite, drives the system Chromium with
+ * playwright-core and saves PNGs to docs/screenshots/. Usage: `npx tsx scripts/screenshots.ts`
+ * (`--mobile` adds phone-sized shots). Fails on any console error or page error.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+import { chromium, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../test/browser-env';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'docs/screenshots');
+
+/** Opens a route and waits until `ready` (a CSS selector, pierced through shadow roots) is visible. */
+async function shoot(page: Page, route: string, ready: string, file: string, timeout = 120_000): Promise<void> {
+  await page.goto(route);
+  await page.locator(ready).first().waitFor({ state: 'visible', timeout });
+  await page.waitForTimeout(400); // let uPlot lay out
+  await page.screenshot({ path: join(out, file), fullPage: true });
+  console.log(`saved docs/screenshots/${file}`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false } });
+  await server.listen();
+  const addr = server.httpServer?.address();
+  if (!addr || typeof addr === 'string') throw new Error('vite has no TCP address');
+  const base = `http://127.0.0.1:${addr.port}/`;
+  const executablePath = chromiumPath();
+  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs });
+  const errors: string[] = [];
+  try {
+    const sizes = process.argv.includes('--mobile') ? [['', 1200, 900], ['-phone', 390, 844]] as const : [['', 1200, 900]] as const;
+    for (const [suffix, width, height] of sizes) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(base);
+      await page.waitForFunction(() => document.querySelector('[data-testid="crypto-selftest"]')?.getAttribute('data-status') === 'ok', undefined, { timeout: 60_000 });
+      await page.screenshot({ path: join(out, `start${suffix}.png`), fullPage: true });
+      console.log(`saved docs/screenshots/start${suffix}.png`);
+      await shoot(page, `${base}#/create`, 'cs-create-round form', `create-round${suffix}.png`);
+      await shoot(page, `${base}#/data`, 'cs-my-data h2', `your-data${suffix}.png`);
+      await shoot(page, `${base}#/lab/try`, 'cs-results cs-export', `lab${suffix}.png`, 600_000);
+      await shoot(page, `${base}#/history`, 'cs-history li.run', `history${suffix}.png`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  if (errors.length > 0) throw new Error(`console errors:\n${errors.join('\n')}`);
+}
+
+// Vite's dev server can leave handles open after close(): exit explicitly.
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

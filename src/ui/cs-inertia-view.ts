@@ -1,0 +1,37 @@
+/**
+ * `<cs-inertia-view>`: intra-cluster inertia of the perturbed profiles along the iterations, with the
+ * centralised non-private reference (BRIEF §7) for scale.
+ * @module
+ */
+import { LitElement, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { IterationReport } from '../sim/contract';
+import { base } from './styles';
+import './cs-chart';
+
+/** Inertia along iterations. */
+@customElement('cs-inertia-view')
+export class CsInertiaView extends LitElement {
+  static override styles = base;
+  @property({ attribute: false }) iterations: IterationReport[] = [];
+  @property({ type: Number }) reference = Number.NaN;
+
+  override render() {
+    const its = this.iterations;
+    const last = its[its.length - 1];
+    return html`<section class="card" aria-labelledby="in-h">
+      <h3 id="in-h">Intra-cluster inertia</h3>
+      <p class="muted">Mean squared distance of every series to its closest profile (lower is better), measured by the
+        simulator's omniscient evaluator; dashed: centralised k-means without privacy.</p>
+      ${last ? html`<p class="summary">After iteration ${last.index}: ${last.inertia.toFixed(3)}${Number.isFinite(this.reference) ? html` · reference ${this.reference.toFixed(3)} · ratio ${(last.inertia / this.reference).toFixed(2)}` : null}</p>` : null}
+      <cs-chart caption="Inertia per iteration" x-label="iteration" y-label="inertia"
+        .x=${its.map((r) => r.index)}
+        .lines=${[{ label: 'perturbed profiles', values: its.map((r) => r.inertia) },
+          ...(Number.isFinite(this.reference) ? [{ label: 'non-private reference', values: its.map(() => this.reference), dash: [6, 4], colour: '#4a5160' }] : [])]}></cs-chart>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'cs-inertia-view': CsInertiaView }
+}

@@ -1,0 +1,42 @@
+/**
+ * `<cs-lobby>`: lobby and progress of a round — members and key holders, phase per iteration,
+ * progress bar, ε spent vs budget, peers connected, bytes sent/received, crypto time, and every error.
+ * @module
+ */
+import { LitElement, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { RoundStatus } from '../app/round';
+import { base, formatBytes, formatMs } from './styles';
+
+/** Round lobby / progress panel. */
+@customElement('cs-lobby')
+export class CsLobby extends LitElement {
+  static override styles = base;
+  @property({ attribute: false }) status: RoundStatus | undefined;
+
+  override render() {
+    const s = this.status;
+    if (!s) return html``;
+    const holders = s.members.filter((m) => m.keyHolder).length;
+    return html`<section class="card" aria-labelledby="lo-h">
+      <h3 id="lo-h">${s.phase === 'lobby' ? 'Lobby' : 'Round in progress'}</h3>
+      <div role="status" aria-live="polite">
+        <progress max="1" .value=${s.progress} aria-label="Round progress"></progress>
+        <p>Phase: <strong>${s.phase}</strong>${s.iteration > 0 ? html` · iteration ${s.iteration} of ${s.iterations}` : null}</p>
+      </div>
+      <dl class="stats">
+        <dt>Members</dt><dd>${s.members.length} (${holders} key holder${holders === 1 ? '' : 's'})</dd>
+        <dt>ε spent</dt><dd>${s.epsilonSpent.toFixed(3)} of ${s.epsilonBudget}</dd>
+        <dt>Peers connected</dt><dd>${s.peers}</dd>
+        <dt>Sent / received</dt><dd>${formatBytes(s.bytesSent)} / ${formatBytes(s.bytesReceived)}</dd>
+        <dt>Crypto time</dt><dd>${formatMs(s.cryptoMs)}</dd>
+      </dl>
+      ${s.members.length > 0 ? html`<ul class="members">${s.members.map((m) => html`<li>${m.label ?? m.id}${m.keyHolder ? ' 🔑 key holder' : ''}</li>`)}</ul>` : null}
+      ${s.errors.map((e) => html`<p class="error" role="alert">${e}</p>`)}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'cs-lobby': CsLobby }
+}
