@@ -1,0 +1,484 @@
+/**
+ * The Chiaroscuro participant as a message-driven state machine (BRIEF §3). It is driven only by
+ * received frames/messages and by timers of the injected Clock; it sends through the injected link,
+ * computes all crypto through the injected (async) backend and draws noise from the injected Rng.
+ *
+ * Per iteration ℓ (started by the public centroids of ℓ − 1):
+ *  1. assign its ≤ L clipped series to the centroids → per-centroid sums and counts;
+ *  2. add Gamma-difference noise shares (scales b·N/P, see round.ts), fixed-point encode, pack
+ *     k·T sums + k counts + 1 weight slot, encrypt every plaintext (zero slots too);
+ *  3. push-sum for `cycles` cycles: each cycle halve (exponent e + 1, in the clear) and push the same
+ *     numerator to a random neighbour; a received state is merged after scaling to the larger e;
+ *  4. key holders, after the gossip plus a grace period staggered by holder index (fail-over), ask
+ *     all holders to partially decrypt their own converged state; each holder answers ONE request per
+ *     iteration; with ≥ t partials the requester decrypts, forms centroid = (sum/weight)/(count/weight),
+ *     ejects, smooths, clips, checks termination and floods the public centroids (round, ℓ).
+ * Every received frame is validated; invalid, stale or unexpected ones are dropped and counted.
+ * @module
+ */
+import type { Clock, Cancel } from '../../core/clock';
+import type { Rng } from '../../core/rng';
+import type { PeerId } from '../../core/transport';
+import { MAX_FRAME_BYTES } from '../../core/transport';
+import { clusterSums } from '../../core/kmeans';
+import type { ReadonlySeries } from '../../core/series';
+import { clipSeries } from '../../core/series';
+import { noiseShare } from '../../core/dp/noise-shares';
+import { createAccountant } from '../../core/dp/budget';
+import type { Accountant } from '../../core/dp/budget';
+import { ejectCentroids, suggestedMinCount } from '../../core/ejection';
+import { movingAverage } from '../../core/smoothing';
+import { maxCentroidShift, shouldStop } from '../../core/termination';
+import { pack, unpack } from '../../crypto/packing';
+import type { PackingLayout } from '../../crypto/packing';
+import type { KeyShare } from '../../crypto/types';
+import type { CryptoBackend } from '../crypto-backend';
+import type { MessageLink } from './link';
+import { decodeMessage, MessageType, validateMessage } from './messages';
+import type {
+  CentroidsMsg, ChiaroscuroMessage, DecodeContext, DecryptRequest, DropReason, GossipPush, KeyShareMsg,
+  PartialDecryptionMsg,
+} from './messages';
+import { iterationNoise, maxExponent, NOISE_TAIL, roundLayout, slotCount } from './round';
+import type { RoundConfig } from './round';
+
+/** Early pushes (next iteration) buffered per participant at most. */
+export const MAX_EARLY_PUSHES = 64;
+
+/** What the aggregator decrypted (public noisy aggregates), for logs and the lab view. */
+export interface Release {
+  iteration: number;
+  /** Noisy sums and counts at the scale of N participants, for the centroids alive in ℓ. */
+  noisySums: Float64Array[];
+  noisyCounts: number[];
+  /** Indices (into the previous centroids) of the centroids kept after ejection. */
+  kept: number[];
+  /** Holder index of the aggregator and the push-sum exponent of its state. */
+  aggregator: number;
+  exponent: number;
+}
+
+/** Events a participant reports (for logs, the simulator and the UI). */
+export type ParticipantEvent =
+  | { type: 'dropped'; from: PeerId; reason: DropReason; detail: string }
+  | { type: 'iteration-started'; iteration: number }
+  | { type: 'centroids'; msg: CentroidsMsg }
+  | { type: 'released'; release: Release }
+  | { type: 'error'; error: unknown };
+
+/** Dependencies and private inputs of a {@link Participant}. */
+export interface ParticipantOptions {
+  config: RoundConfig;
+  link: MessageLink;
+  clock: Clock;
+  backend: CryptoBackend;
+  /** secureRng() in tabs; seededRng in simulations. Noise shares, gossip targets, timer jitter. */
+  rng: Rng;
+  /** This participant's private series (≤ L are used, clipped to [lo, hi]). */
+  data: readonly ReadonlySeries[];
+  /** Key share when known up front (otherwise received from the dealer as a KeyShare message). */
+  keyShare?: KeyShare;
+  /** Precomputed layout (shared by all simulated participants). */
+  layout?: PackingLayout;
+  /** Observer of every event. */
+  onEvent?: (e: ParticipantEvent) => void;
+  /** Receives each chunk of pending async work (the simulator awaits it before advancing time). */
+  onWork?: (work: Promise<void>) => void;
+}
+
+type Phase = 'waiting' | 'encrypting' | 'gossip' | 'gossip-done' | 'finished' | 'stopped';
+
+/** One participant of a Chiaroscuro round. */
+export class Participant {
+  readonly self: PeerId;
+  /** Dropped frames by reason. */
+  readonly drops: Partial<Record<DropReason, number>> = {};
+  /** Latest public centroids and the iteration they result from (0 = initial). */
+  centroids: number[][];
+  centroidsIteration = 0;
+  epsilonSpent = 0;
+
+  private readonly cfg: RoundConfig;
+  private readonly link: MessageLink;
+  private readonly clock: Clock;
+  private readonly backend: CryptoBackend;
+  private readonly rng: Rng;
+  private readonly data: Float64Array[];
+  private readonly layout: PackingLayout;
+  private readonly slots: number;
+  private readonly count: number;
+  private readonly maxExponent: number;
+  private readonly holderIndex: number;
+  private readonly accountant: Accountant;
+  private readonly onEvent: (e: ParticipantEvent) => void;
+  private readonly onWork: ((w: Promise<void>) => void) | undefined;
+  private keyShare: KeyShare | undefined;
+
+  /** Iteration being aggregated (0 before the start). */
+  private current = 0;
+  private phase: Phase = 'waiting';
+  private state: { c: bigint[]; e: number } | null = null;
+  private cyclesDone = 0;
+  private frozen = false;
+  private early: { from: PeerId; msg: GossipPush }[] = [];
+  private timers: Cancel[] = [];
+  private answered = new Set<number>();
+  private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(opts: ParticipantOptions) {
+    this.cfg = opts.config;
+    this.link = opts.link;
+    this.self = opts.link.self;
+    this.clock = opts.clock;
+    this.backend = opts.backend;
+    this.rng = opts.rng;
+    this.layout = opts.layout ?? roundLayout(this.cfg);
+    this.slots = slotCount(this.cfg);
+    this.count = Math.ceil(this.slots / this.layout.slotsPerPlaintext);
+    this.maxExponent = maxExponent(this.cfg);
+    if (this.layout.scalingBits < this.maxExponent) {
+      throw new RangeError(`Participant: layout scaling headroom ${this.layout.scalingBits} < max exponent ${this.maxExponent}`);
+    }
+    if (this.layout.modulus !== this.backend.plaintextModulus) {
+      throw new RangeError('Participant: layout modulus differs from the backend plaintext modulus');
+    }
+    this.data = opts.data.slice(0, this.cfg.L).map((s) => {
+      if (s.length !== this.cfg.T) throw new RangeError(`Participant: series of length ${s.length}, round T = ${this.cfg.T}`);
+      return clipSeries(s, this.cfg.lo, this.cfg.hi);
+    });
+    this.holderIndex = this.cfg.holderIds.indexOf(this.self) + 1;
+    this.keyShare = opts.keyShare;
+    this.accountant = createAccountant(this.cfg.epsilon);
+    this.centroids = this.cfg.initialCentroids.map((c) => c.slice());
+    this.onEvent = opts.onEvent ?? (() => {});
+    this.onWork = opts.onWork;
+  }
+
+  /** True once the round finished (final centroids received) or the participant was stopped. */
+  get done(): boolean {
+    return this.phase === 'finished' || this.phase === 'stopped';
+  }
+
+  /** This participant's 1-based key-holder index, or 0. */
+  get holder(): number {
+    return this.holderIndex;
+  }
+
+  /** Whether a key share is held. */
+  get hasKeyShare(): boolean {
+    return this.keyShare !== undefined;
+  }
+
+  /** The validation context for frames received now. */
+  decodeContext(): DecodeContext {
+    return {
+      round: this.cfg.round,
+      minIteration: Math.max(0, this.current - 1),
+      maxIteration: this.cfg.iterations,
+      ciphertextCount: this.count,
+      ciphertextBytes: this.backend.ciphertextBytes,
+      isValidCiphertext: (c) => this.backend.isValidCiphertext(c),
+      isValidPartial: (v) => this.backend.isValidPartial(v),
+      holders: this.cfg.holderIds.length,
+      k: this.cfg.k,
+      T: this.cfg.T,
+      maxFrameBytes: MAX_FRAME_BYTES,
+    };
+  }
+
+  /** Entry point for a received frame (bytes): decoded, validated, then handled. Never throws. */
+  handle(from: PeerId, frame: Uint8Array): void {
+    this.enqueue(async () => {
+      if (this.phase === 'stopped') return;
+      const r = decodeMessage(frame, this.decodeContext());
+      if (!r.ok) return this.drop(from, r.reason, r.detail);
+      await this.dispatch(from, r.msg);
+    });
+  }
+
+  /** Entry point for a received message object (simulator fast path): validated, then handled. */
+  receive(from: PeerId, msg: ChiaroscuroMessage): void {
+    this.enqueue(async () => {
+      if (this.phase === 'stopped') return;
+      const r = validateMessage(msg, this.decodeContext());
+      if (!r.ok) return this.drop(from, r.reason, r.detail);
+      await this.dispatch(from, r.msg);
+    });
+  }
+
+  /** The round creator starts iteration 1 by flooding the public initial centroids (iteration 0). */
+  start(): void {
+    this.enqueue(() =>
+      this.adoptCentroids(this.self, {
+        type: MessageType.Centroids, round: this.cfg.round, iteration: 0, final: false, epsilonSpent: 0,
+        centroids: this.cfg.initialCentroids.map((c) => Float64Array.from(c)),
+      }),
+    );
+  }
+
+  /** Leaves the round: cancels timers and ignores everything afterwards. */
+  stop(): void {
+    this.phase = 'stopped';
+    this.cancelTimers();
+    this.state = null;
+  }
+
+  /** Resolves when all work queued so far has run. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(fn: () => void | Promise<void>): void {
+    this.chain = this.chain.then(fn).catch((error: unknown) => this.onEvent({ type: 'error', error }));
+    this.onWork?.(this.chain);
+  }
+
+  private drop(from: PeerId, reason: DropReason, detail: string): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    this.onEvent({ type: 'dropped', from, reason, detail });
+  }
+
+  private async dispatch(from: PeerId, msg: ChiaroscuroMessage): Promise<void> {
+    switch (msg.type) {
+      case MessageType.GossipPush: return this.onPush(from, msg);
+      case MessageType.DecryptRequest: return this.onDecryptRequest(from, msg);
+      case MessageType.PartialDecryption: return this.onPartial(from, msg);
+      case MessageType.Centroids: return this.onCentroids(from, msg);
+      case MessageType.KeyShare: return this.onKeyShare(from, msg);
+    }
+  }
+
+  // ---- key shares -------------------------------------------------------------------------------
+
+  private onKeyShare(from: PeerId, msg: KeyShareMsg): void {
+    const pk = this.cfg.publicKey;
+    if (msg.iteration !== 0 || msg.index !== this.holderIndex || this.holderIndex === 0) {
+      return this.drop(from, 'unexpected', `key share ${msg.index} for holder ${this.holderIndex}`);
+    }
+    if (msg.n !== pk.n || msg.threshold !== pk.threshold || msg.holders !== pk.holders) {
+      return this.drop(from, 'bad-shape', 'key share for another public key');
+    }
+    if (this.keyShare) return this.drop(from, 'duplicate', 'key share already held');
+    this.keyShare = { publicKey: pk, index: msg.index, secret: msg.secret };
+  }
+
+  // ---- iteration start --------------------------------------------------------------------------
+
+  private async onCentroids(from: PeerId, msg: CentroidsMsg): Promise<void> {
+    if (msg.iteration < this.current || (msg.iteration === this.centroidsIteration && this.current > 0) || this.done) {
+      return this.drop(from, 'duplicate', `centroids of iteration ${msg.iteration}`);
+    }
+    await this.adoptCentroids(from, msg);
+  }
+
+  private async adoptCentroids(from: PeerId, msg: CentroidsMsg): Promise<void> {
+    if (msg.centroids.length === 0) return this.drop(from, 'bad-shape', 'no centroids');
+    this.cancelTimers();
+    this.centroids = msg.centroids.map((c) => Array.from(c));
+    this.centroidsIteration = msg.iteration;
+    this.epsilonSpent = msg.epsilonSpent;
+    // Flood once: every participant forwards a new public result to its neighbours.
+    for (const p of this.link.neighbours()) if (p !== from && p !== this.self) this.link.send(p, msg);
+    this.onEvent({ type: 'centroids', msg });
+    this.state = null;
+    this.frozen = false;
+    if (msg.final || msg.iteration >= this.cfg.iterations) {
+      this.phase = 'finished';
+      return;
+    }
+    await this.startIteration(msg.iteration + 1);
+  }
+
+  private async startIteration(iteration: number): Promise<void> {
+    this.current = iteration;
+    this.cyclesDone = 0;
+    const eps = this.cfg.budgets[iteration - 1]!;
+    if (!this.accountant.canSpend(eps)) {
+      this.phase = 'finished';
+      return;
+    }
+    this.accountant.spend(eps);
+    this.phase = 'encrypting';
+    this.onEvent({ type: 'iteration-started', iteration });
+    const plaintexts = pack(this.layout, this.contribution(iteration));
+    const c = await this.backend.encryptVector(plaintexts);
+    if (this.phase !== 'encrypting' || this.current !== iteration) return; // stopped or overtaken meanwhile
+    this.state = { c, e: 0 };
+    this.phase = 'gossip';
+    const early = this.early.filter((x) => x.msg.iteration === iteration);
+    this.early = this.early.filter((x) => x.msg.iteration > iteration);
+    for (const x of early) await this.merge(x.msg);
+    // Cycles on a common schedule from the start signal: the exponents stay in step (see cycle()).
+    this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
+  }
+
+  /** Fixed-point slot values: k·T noisy sums, k noisy counts, 1 weight. Zero slots for ejected centroids. */
+  private contribution(iteration: number): bigint[] {
+    const { k, T } = this.cfg;
+    const alive = this.centroids.length;
+    const scale = 2 ** this.cfg.fixedPointBits;
+    const values = new Array<bigint>(this.slots).fill(0n);
+    const { sums, counts } = this.data.length > 0
+      ? clusterSums(this.data, this.centroids, alive)
+      : { sums: Array.from({ length: alive }, () => new Float64Array(T)), counts: new Float64Array(alive) };
+    const z = this.cfg.noise ? iterationNoise(this.cfg, iteration) : null;
+    const share = (b: number): number => {
+      if (!z) return 0;
+      for (;;) {
+        const x = noiseShare(this.rng, z.contributors, b);
+        if (Math.abs(x) <= NOISE_TAIL * b) return x;
+      }
+    };
+    const fx = (v: number): bigint => BigInt(Math.round(v * scale));
+    for (let j = 0; j < alive; j++) {
+      const s = sums[j]!;
+      for (let t = 0; t < T; t++) values[j * T + t] = fx(s[t]! + share(z ? z.shareBSums : 1));
+      values[k * T + j] = fx(counts[j]! + share(z ? z.shareBCounts : 1));
+    }
+    values[k * T + k] = fx(1);
+    return values;
+  }
+
+  // ---- gossip -----------------------------------------------------------------------------------
+
+  private cycle(iteration: number): void {
+    if (this.phase !== 'gossip' || this.current !== iteration || !this.state) return;
+    this.cyclesDone++;
+    const peers = this.link.neighbours();
+    // Push only while the exponent is not ahead of the local cycle count: merges take the larger
+    // exponent, so without this rule exponents could outrun the cycles and the slot headroom.
+    if (peers.length > 0 && this.state.e < this.cyclesDone + 1 && this.state.e < this.maxExponent) {
+      const to = peers[Math.floor(this.rng.nextFloat() * peers.length)]!;
+      this.state = { c: this.state.c, e: this.state.e + 1 };
+      this.link.send(to, { type: MessageType.GossipPush, round: this.cfg.round, iteration, exponent: this.state.e, ciphertexts: this.state.c });
+    }
+    if (this.cyclesDone < this.cfg.cycles) {
+      this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
+      return;
+    }
+    this.phase = 'gossip-done';
+    if (this.holderIndex > 0) {
+      // Holder h waits 2 cycles of grace plus (h − 1) take-over slots: the first live holder aggregates.
+      const wait = this.cfg.cycleMs * (2 + 4 * (this.holderIndex - 1));
+      this.timers.push(this.clock.setTimer(wait, () => this.enqueue(() => this.aggregate(iteration))));
+    }
+  }
+
+  private async onPush(from: PeerId, msg: GossipPush): Promise<void> {
+    if (msg.exponent > this.maxExponent) return this.drop(from, 'bad-shape', `exponent ${msg.exponent} > ${this.maxExponent}`);
+    if (msg.iteration === this.current + 1 || (msg.iteration === this.current && this.phase === 'encrypting')) {
+      if (this.early.length >= MAX_EARLY_PUSHES) return this.drop(from, 'future-iteration', 'early-push buffer full');
+      this.early.push({ from, msg });
+      return;
+    }
+    if (msg.iteration !== this.current) return this.drop(from, msg.iteration < this.current ? 'stale-iteration' : 'future-iteration', `push for ${msg.iteration}`);
+    if (this.frozen || !this.state || (this.phase !== 'gossip' && this.phase !== 'gossip-done')) {
+      return this.drop(from, 'late', `push for ${msg.iteration} after the aggregate was frozen`);
+    }
+    await this.merge(msg);
+  }
+
+  private async merge(msg: GossipPush): Promise<void> {
+    const st = this.state;
+    if (!st) return;
+    const merged = await this.backend.mergeScaled(st.c, st.e, msg.ciphertexts, msg.exponent);
+    if (this.state === st) this.state = merged;
+    else if (this.state) this.state = await this.backend.mergeScaled(this.state.c, this.state.e, msg.ciphertexts, msg.exponent);
+  }
+
+  // ---- threshold decryption ---------------------------------------------------------------------
+
+  private aggregate(iteration: number): void {
+    // Centroids of this iteration already arrived (current moved on), or we already asked.
+    if (this.current !== iteration || this.phase !== 'gossip-done' || !this.state) return;
+    if (this.request?.iteration === iteration) return;
+    this.frozen = true;
+    const req: DecryptRequest = {
+      type: MessageType.DecryptRequest, round: this.cfg.round, iteration, requester: this.holderIndex,
+      exponent: this.state.e, ciphertexts: this.state.c,
+    };
+    this.request = { iteration, partials: new Map(), exponent: this.state.e, done: false };
+    for (const id of this.cfg.holderIds) {
+      if (id === this.self) this.enqueue(() => this.onDecryptRequest(this.self, req));
+      else this.link.send(id, req);
+    }
+  }
+
+  private async onDecryptRequest(from: PeerId, msg: DecryptRequest): Promise<void> {
+    if (this.holderIndex === 0 || !this.keyShare) return this.drop(from, 'unexpected', 'decrypt request to a non-holder');
+    if (this.cfg.holderIds[msg.requester - 1] !== from) return this.drop(from, 'unexpected', `requester ${msg.requester} is not ${from}`);
+    if (msg.iteration < this.current) return this.drop(from, 'stale-iteration', `decrypt request for ${msg.iteration}`);
+    // One decryption per iteration: two different aggregates of the same noisy data would leak more.
+    if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
+    this.answered.add(msg.iteration);
+    const partials = await this.backend.partialDecryptVector(this.keyShare, msg.ciphertexts);
+    const reply: PartialDecryptionMsg = {
+      type: MessageType.PartialDecryption, round: this.cfg.round, iteration: msg.iteration, holder: this.holderIndex,
+      values: partials.map((p) => p.value),
+    };
+    if (from === this.self) await this.onPartial(this.self, reply);
+    else this.link.send(from, reply);
+  }
+
+  private async onPartial(from: PeerId, msg: PartialDecryptionMsg): Promise<void> {
+    const req = this.request;
+    if (!req || req.iteration !== msg.iteration || req.done) return this.drop(from, 'unexpected', `partial for iteration ${msg.iteration}`);
+    if (this.cfg.holderIds[msg.holder - 1] !== from) return this.drop(from, 'unexpected', `holder ${msg.holder} is not ${from}`);
+    if (req.partials.has(msg.holder)) return this.drop(from, 'duplicate', `partial of holder ${msg.holder}`);
+    req.partials.set(msg.holder, msg.values);
+    if (req.partials.size < this.cfg.threshold) return;
+    req.done = true;
+    const pk = this.cfg.publicKey;
+    const chosen = [...req.partials.entries()].slice(0, this.cfg.threshold);
+    const plaintexts = await this.backend.combineVector(pk, chosen.map(([index, values]) => values.map((value) => ({ index, value }))));
+    await this.release(msg.iteration, req.exponent, plaintexts);
+  }
+
+  private async release(iteration: number, exponent: number, plaintexts: bigint[]): Promise<void> {
+    const { k, T } = this.cfg;
+    const slots = unpack(this.layout, plaintexts, this.slots);
+    const weight = Number(slots[k * T + k]!);
+    if (!(weight > 0)) throw new RangeError(`release: aggregate weight ${weight} is not positive`);
+    // Numerators and the weight share the factor 2^(f+e)·mass: their ratio is the per-participant mean.
+    const N = this.cfg.participants;
+    const alive = this.centroids.length;
+    const noisySums: Float64Array[] = [];
+    const noisyCounts: number[] = [];
+    for (let j = 0; j < alive; j++) {
+      const s = new Float64Array(T);
+      for (let t = 0; t < T; t++) s[t] = (Number(slots[j * T + t]!) / weight) * N;
+      noisySums.push(s);
+      noisyCounts.push((Number(slots[k * T + j]!) / weight) * N);
+    }
+    const minCount = this.cfg.noise
+      ? suggestedMinCount(iterationNoise(this.cfg, iteration).shareBCounts, this.cfg.ejectionFalseKeep)
+      : 0.5;
+    let { centroids, kept } = ejectCentroids(noisySums, noisyCounts, minCount);
+    if (centroids.length === 0) {
+      centroids = this.centroids.map((c) => c.slice());
+      kept = centroids.map((_, j) => j);
+    }
+    const post = centroids.map((c) => {
+      const sm = this.cfg.smoothing > 1 ? Array.from(movingAverage(c, this.cfg.smoothing)) : c;
+      return Float64Array.from(sm, (v) => Math.min(this.cfg.hi, Math.max(this.cfg.lo, v)));
+    });
+    let epsilonSpent = 0;
+    for (let l = 0; l < iteration; l++) epsilonSpent += this.cfg.budgets[l]!;
+    const stop = shouldStop({
+      iteration, maxIterations: this.cfg.iterations, budgetRemaining: this.cfg.epsilon - epsilonSpent,
+      shift: maxCentroidShift(this.centroids, post, kept), tolerance: this.cfg.stabilityTolerance,
+      minEpsilon: 0,
+    });
+    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, aggregator: this.holderIndex, exponent } });
+    const out: CentroidsMsg = {
+      type: MessageType.Centroids, round: this.cfg.round, iteration, final: stop !== null, epsilonSpent, centroids: post,
+    };
+    await this.adoptCentroids(this.self, out);
+  }
+
+  private cancelTimers(): void {
+    for (const c of this.timers) c();
+    this.timers = [];
+  }
+}

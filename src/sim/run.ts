@@ -1,0 +1,331 @@
+/**
+ * `runSimulation`: a PeerSim-like run of one Chiaroscuro round with N simulated participants over the
+ * in-memory network and a virtual clock, deterministic for `config.seed`. Free of Node built-ins (the
+ * UI's lab mode calls it in a browser): datasets are read through the injected readers.
+ * `--protocol ppkm` is dispatched to src/sim/ppkm/run.ts.
+ * @module
+ */
+import { seededRng } from '../core/rng';
+import { clipSeries } from '../core/series';
+import type { PeerId } from '../core/transport';
+import type { Dataset, DataFileReader } from '../data/index';
+import { assignParticipants, loadDataset } from '../data/index';
+import { dealThresholdKey } from '../crypto/threshold';
+import { dealPlainThresholdKey } from '../crypto/schemes';
+import type { KeyShare, ThresholdPublicKey } from '../crypto/types';
+import type { CryptoBackend } from '../protocol/crypto-backend';
+import { paillierBackend, plainBackend, widePlainBackend } from '../protocol/crypto-backend';
+import { codecLink } from '../protocol/chiaroscuro/link';
+import type { MessageLink } from '../protocol/chiaroscuro/link';
+import { encodedSize, MessageType } from '../protocol/chiaroscuro/messages';
+import type { ChiaroscuroMessage, DropReason } from '../protocol/chiaroscuro/messages';
+import { Participant } from '../protocol/chiaroscuro/participant';
+import type { ParticipantEvent, Release } from '../protocol/chiaroscuro/participant';
+import { defaultThreshold, makeRoundConfig, roundLayout } from '../protocol/chiaroscuro/round';
+import type { RoundConfig } from '../protocol/chiaroscuro/round';
+import type { IterationReport, RunConfig, RunResult } from './contract';
+import { createEvaluator } from './evaluator';
+import { MemoryNetwork } from './network';
+import { VirtualClock } from './virtual-clock';
+
+/** Key holders of a round (the seed demo's "nb key shares"), capped by N. */
+export const DEFAULT_KEY_HOLDERS = 10;
+/** Modulus size of the plain scheme for `--key-bits 0` (packing as with a 2048-bit key). */
+export const PLAIN_MODULUS_BITS = 2048;
+
+/** Progress of a run. */
+export interface SimProgress {
+  /** `setup`, `running`, `done`. */
+  phase: 'setup' | 'running' | 'done';
+  /** Iterations completed. */
+  iteration: number;
+  iterations: number;
+  /** Virtual time (ms). */
+  virtualMs: number;
+  message?: string;
+}
+
+/** Hooks and test-only knobs of {@link runSimulation}. */
+export interface SimulationHooks {
+  onProgress?: (p: SimProgress) => void;
+  /** Called with each iteration's report as soon as it is known. */
+  onIteration?: (r: IterationReport, release: Release | undefined, centroids: number[][]) => void;
+  /** Human remarks (participant assignment, holders lost, …). */
+  onNote?: (note: string) => void;
+  /** Reads files under public/ (lcl, italy). */
+  readPublicFile?: DataFileReader;
+  /** Reads a CSV path. */
+  readFile?: DataFileReader;
+  /** A preloaded dataset instead of `config.dataset`. */
+  dataset?: Dataset;
+  /** Gossip cycles per iteration (default ⌈log2 N⌉ + EXTRA_GOSSIP_CYCLES). */
+  cycles?: number;
+  /** TEST ONLY: false turns the DP noise off. */
+  noise?: boolean;
+  /** Key holders (default min(10, N)) and threshold (default majority). */
+  holders?: number;
+  threshold?: number;
+  /** `bytes` encodes every frame; `objects` passes messages (sizes counted). Default: bytes when encrypted or N ≤ 2000. */
+  transport?: 'bytes' | 'objects';
+  /** Observer of every frame on the bytes path (wire audit). */
+  onFrame?: (from: PeerId, to: PeerId, frame: Uint8Array) => void;
+  /** Observer of every participant event. */
+  onEvent?: (participant: number, e: ParticipantEvent) => void;
+  /** Overrides the crypto backend (e.g. a worker pool); must match the dealt key. */
+  backend?: CryptoBackend;
+}
+
+/** Extra outputs for tests and the lab view, beside the BRIEF §7 result. */
+export interface SimulationDetails {
+  round: RoundConfig;
+  releases: Release[];
+  /** Published centroids after each iteration. */
+  centroidsPerIteration: number[][][];
+  drops: Partial<Record<DropReason, number>>;
+  referenceCentroids: number[][];
+  messages: number;
+  lostMessages: number;
+  departed: number;
+  stoppedEarly: boolean;
+}
+
+/** Runs one simulated round and returns the BRIEF §7 result. */
+export async function runSimulation(config: RunConfig, hooks: SimulationHooks = {}): Promise<RunResult> {
+  return (await runSimulationDetailed(config, hooks)).result;
+}
+
+/** Dispatches `--protocol ppkm` to the PPkM engineer's runner. */
+async function runPpkm(config: RunConfig, hooks: SimulationHooks): Promise<RunResult> {
+  const path = './ppkm/run';
+  let mod: { runPpkmSimulation?: (c: RunConfig, h: SimulationHooks) => Promise<RunResult> };
+  try {
+    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
+  } catch (err) {
+    throw new Error(`--protocol ppkm: src/sim/ppkm/run.ts is not available (${String(err)})`);
+  }
+  if (typeof mod.runPpkmSimulation !== 'function') throw new Error('--protocol ppkm: src/sim/ppkm/run.ts does not export runPpkmSimulation');
+  return mod.runPpkmSimulation(config, hooks);
+}
+
+/** {@link runSimulation} plus details for tests and the lab view. */
+export async function runSimulationDetailed(
+  config: RunConfig,
+  hooks: SimulationHooks = {},
+): Promise<{ result: RunResult; details: SimulationDetails | null }> {
+  if (config.protocol === 'ppkm') return { result: await runPpkm(config, hooks), details: null };
+  if (config.protocol !== 'chiaroscuro') throw new Error(`unknown protocol '${String(config.protocol)}'`);
+  const wall0 = performance.now();
+  const N = config.participants;
+  const L = config.seriesPerParticipant;
+  const progress = (p: Omit<SimProgress, 'iterations'>): void => hooks.onProgress?.({ ...p, iterations: config.iterations });
+  progress({ phase: 'setup', iteration: 0, virtualMs: 0, message: 'loading data' });
+
+  const dataset = hooks.dataset ?? await loadDataset(config.dataset, {
+    ...(hooks.readPublicFile ? { readPublicFile: hooks.readPublicFile } : {}),
+    ...(hooks.readFile ? { readFile: hooks.readFile } : {}),
+    seed: config.seed,
+    patients: N,
+    tumor: { seriesPerPatient: L },
+  });
+  const assignment = assignParticipants(dataset, N, L, seededRng(config.seed ^ 0x5eed));
+  if (assignment.note) hooks.onNote?.(assignment.note);
+  const series = assignment.participants.map((p) => p.series);
+  // The round's data domain is [lo, hi]: the evaluator scores (and the reference clusters) the
+  // series as the protocol defines them, clipped to the public range (see docs/PROTOCOL.md).
+  const allSeries = series.flat().map((s) => clipSeries(s, dataset.lo, dataset.hi));
+  const evaluator = createEvaluator(allSeries);
+
+  // Round setup: ids, key holders (random participants), dealer = participant 0.
+  const ids: PeerId[] = Array.from({ length: N }, (_, i) => `p${i}`);
+  const rng = seededRng(config.seed);
+  const holders = Math.min(hooks.holders ?? DEFAULT_KEY_HOLDERS, N);
+  const threshold = hooks.threshold ?? defaultThreshold(holders);
+  const holderIdx = pickDistinct(rng, N, holders);
+  progress({ phase: 'setup', iteration: 0, virtualMs: 0, message: config.keyBits > 0 ? `dealing a ${config.keyBits}-bit threshold key` : 'plain key' });
+  const useBytes = hooks.transport ? hooks.transport === 'bytes' : config.keyBits > 0 || N <= 2000;
+  const roundParams = {
+    round: `sim-${config.seed}`,
+    k: config.k, T: dataset.T, L, lo: dataset.lo, hi: dataset.hi,
+    iterations: config.iterations, epsilon: config.epsilon, strategy: config.strategy, smoothing: config.smoothing,
+    keyBits: config.keyBits, holderIds: holderIdx.map((i) => ids[i]!), threshold,
+    participants: N, population: config.population, dropout: config.churn,
+    ...(hooks.cycles !== undefined ? { cycles: hooks.cycles } : {}),
+    ...(hooks.noise !== undefined ? { noise: hooks.noise } : {}),
+    initSeed: config.seed,
+  };
+  let dealt: { publicKey: ThresholdPublicKey; shares: KeyShare[] };
+  let wideBits = 0;
+  if (config.keyBits > 0) {
+    dealt = dealThresholdKey({ bits: config.keyBits as 512 | 1024 | 2048, holders, threshold, rng: seededRng(config.seed ^ 0xdea1) });
+  } else if (useBytes) {
+    dealt = dealPlainThresholdKey({ bits: PLAIN_MODULUS_BITS, holders, threshold });
+  } else {
+    // Fast path: a Mersenne modulus with cheap reduction (see widePlainBackend).
+    const probe = (1n << 65536n) - 1n;
+    const probeLayout = roundLayout(makeRoundConfig({ ...roundParams, publicKey: { n: probe, bits: 0, holders, threshold } }));
+    // ≈ 4096-bit plaintexts: packing cost grows quadratically with the width, merges linearly with the count.
+    wideBits = probeLayout.slotBits * Math.max(1, Math.floor(4094 / probeLayout.slotBits)) + 2;
+    const n = (1n << BigInt(wideBits)) - 1n;
+    const publicKey: ThresholdPublicKey = { n, bits: 0, holders, threshold };
+    dealt = { publicKey, shares: Array.from({ length: holders }, (_, i) => ({ publicKey, index: i + 1, secret: 0n })) };
+  }
+  const round = makeRoundConfig({ ...roundParams, publicKey: dealt.publicKey });
+  const layout = roundLayout(round);
+  const backend = hooks.backend ?? (config.keyBits > 0
+    ? paillierBackend(dealt.publicKey, { variant: 'djn', rng: seededRng(config.seed ^ 0xc0de) })
+    : wideBits > 0 ? widePlainBackend(wideBits) : plainBackend(dealt.publicKey));
+
+  const clock = new VirtualClock();
+  const net = new MemoryNetwork({
+    clock, rng: seededRng(config.seed ^ 0x7e7), loss: config.loss,
+    ...(hooks.onFrame ? { onFrame: hooks.onFrame } : {}),
+  });
+  net.buildOverlay(ids, config.neighbors);
+  const width = backend.ciphertextBytes;
+
+  // Bookkeeping of public outputs, per iteration.
+  const reports: IterationReport[] = [];
+  const releases: Release[] = [];
+  const centroidsPerIteration: number[][][] = [];
+  let finalCentroids: number[][] = round.initialCentroids.map((c) => c.slice());
+  let finalSeen = false;
+  let epsilonSpent = 0;
+  let lastBytes = 0;
+  let lastWall = performance.now();
+  const onCentroids = (iteration: number, cs: Float64Array[], eps: number, final: boolean): void => {
+    if (iteration === 0 || iteration <= reports.length) return;
+    const centroids = cs.map((c) => Array.from(c));
+    const now = performance.now();
+    const release = releases.find((r) => r.iteration === iteration);
+    const report: IterationReport = {
+      index: iteration,
+      k: centroids.length,
+      epsilon: round.budgets[iteration - 1] ?? 0,
+      inertia: evaluator.inertia(centroids),
+      bytesPerParticipant: (net.totalBytes - lastBytes) / N,
+      msPerParticipant: (now - lastWall) / N,
+    };
+    lastBytes = net.totalBytes;
+    lastWall = now;
+    reports.push(report);
+    centroidsPerIteration.push(centroids);
+    finalCentroids = centroids;
+    epsilonSpent = eps;
+    if (final) finalSeen = true;
+    hooks.onIteration?.(report, release, centroids);
+    progress({ phase: 'running', iteration, virtualMs: clock.now() });
+  };
+
+  const participants: Participant[] = [];
+  const links: MessageLink[] = [];
+  for (let i = 0; i < N; i++) {
+    const id = ids[i]!;
+    let link: MessageLink;
+    const ref: { p?: Participant } = {};
+    if (useBytes) {
+      const transport = net.transport(id);
+      link = codecLink(transport, width);
+      transport.onFrame((from, frame) => ref.p!.handle(from, frame));
+    } else {
+      link = net.objectLink<ChiaroscuroMessage>(id, (from, msg) => ref.p!.receive(from, msg), (msg) => encodedSize(msg, width));
+    }
+    const p = new Participant({
+      config: round, link, clock, backend, layout,
+      rng: seededRng((config.seed * 0x9e3779b1 + i + 1) >>> 0),
+      data: series[i]!,
+      onWork: (w) => clock.track(w),
+      onEvent: (e) => {
+        if (e.type === 'released') releases.push(e.release);
+        else if (e.type === 'centroids') onCentroids(e.msg.iteration, e.msg.centroids, e.msg.epsilonSpent, e.msg.final);
+        hooks.onEvent?.(i, e);
+      },
+    });
+    ref.p = p;
+    participants.push(p);
+    links.push(link);
+  }
+
+  // The dealer (participant 0) hands each holder its share over a reliable (acknowledged) channel,
+  // then forgets the dealt key: only the public key stays in the round configuration.
+  const dealer = participants[0]!;
+  const dealerLink = links[0]!;
+  net.reliable = true;
+  dealt.shares.forEach((share: KeyShare) => {
+    const to = round.holderIds[share.index - 1]!;
+    const msg: ChiaroscuroMessage = {
+      type: MessageType.KeyShare, round: round.round, iteration: 0, index: share.index,
+      holders: share.publicKey.holders, threshold: share.publicKey.threshold, bits: config.keyBits, n: share.publicKey.n, secret: share.secret,
+    };
+    if (to === ids[0]) dealer.receive(ids[0]!, msg);
+    else dealerLink.send(to, msg);
+  });
+  dealt = { publicKey: dealt.publicKey, shares: [] };
+  await clock.run();
+  net.reliable = false;
+
+  // Churn: ⌊churn·N⌋ participants (never the dealer, who also starts the round) leave at random times.
+  // Leave times spread over the expected run length (gossip cycles + decryption per iteration).
+  const iterationMs = (round.cycles + 4) * round.cycleMs;
+  let departed = 0;
+  if (config.churn > 0) {
+    const leavers = pickDistinct(rng, N - 1, Math.floor(config.churn * N)).map((i) => i + 1);
+    for (const i of leavers) {
+      clock.setTimer(rng.nextFloat() * iterationMs * config.iterations, () => {
+        participants[i]!.stop();
+        net.leave(ids[i]!);
+        departed++;
+      });
+    }
+  }
+
+  const t0 = clock.now();
+  dealer.start();
+  progress({ phase: 'running', iteration: 0, virtualMs: 0 });
+  await clock.run({
+    stop: () => finalSeen,
+    progressEvery: 20_000,
+    onProgress: (now) => progress({ phase: 'running', iteration: reports.length, virtualMs: now - t0 }),
+  });
+
+  const drops: Partial<Record<DropReason, number>> = {};
+  for (const p of participants) {
+    for (const [r, c] of Object.entries(p.drops)) drops[r as DropReason] = (drops[r as DropReason] ?? 0) + c;
+  }
+  const stoppedEarly = !finalSeen && reports.length < config.iterations;
+  if (stoppedEarly) hooks.onNote?.(`the round stalled after ${reports.length} iteration(s) (no aggregator could decrypt)`);
+  const ref = evaluator.reference(round.initialCentroids);
+  const result: RunResult = {
+    protocol: 'chiaroscuro',
+    transport: 'memory',
+    config: { ...config },
+    participants: N,
+    iterations: reports,
+    final: {
+      centroids: finalCentroids,
+      inertia: evaluator.inertia(finalCentroids),
+      referenceInertia: ref.inertia,
+      epsilonSpent,
+      iterations: reports.length,
+      wallSeconds: (performance.now() - wall0) / 1000,
+    },
+  };
+  progress({ phase: 'done', iteration: reports.length, virtualMs: clock.now() - t0 });
+  return {
+    result,
+    details: {
+      round, releases, centroidsPerIteration, drops, referenceCentroids: ref.centroids,
+      messages: net.messages, lostMessages: net.lost, departed, stoppedEarly,
+    },
+  };
+}
+
+/** `count` distinct indices in [0, n) (partial Fisher–Yates). */
+function pickDistinct(rng: ReturnType<typeof seededRng>, n: number, count: number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  const m = Math.min(count, n);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(rng.nextFloat() * (n - i));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a.slice(0, m);
+}

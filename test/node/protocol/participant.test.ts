@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { seededRng } from '../../../src/core/rng';
+import { dealPlainThresholdKey } from '../../../src/crypto/schemes';
+import { plainBackend } from '../../../src/protocol/crypto-backend';
+import { codecLink } from '../../../src/protocol/chiaroscuro/link';
+import { encodeMessage, MessageType } from '../../../src/protocol/chiaroscuro/messages';
+import type { CentroidsMsg } from '../../../src/protocol/chiaroscuro/messages';
+import { Participant } from '../../../src/protocol/chiaroscuro/participant';
+import { ciphertextCount, makeRoundConfig } from '../../../src/protocol/chiaroscuro/round';
+import { MemoryNetwork } from '../../../src/sim/network';
+import { VirtualClock } from '../../../src/sim/virtual-clock';
+
+function setup(N: number) {
+  const ids = Array.from({ length: N }, (_, i) => `p${i}`);
+  const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
+  const cfg = makeRoundConfig({
+    round: 'test', k: 2, T: 3, L: 1, lo: 0, hi: 10, iterations: 2, epsilon: 1, strategy: 'uniform', smoothing: 1,
+    keyBits: 0, holderIds: ids.slice(0, 3), publicKey: dealt.publicKey, participants: N, noise: false, cycles: 20,
+  });
+  const clock = new VirtualClock();
+  const net = new MemoryNetwork({ clock, rng: seededRng(1) });
+  net.buildOverlay([...ids, 'mallory'], 3);
+  const backend = plainBackend(dealt.publicKey);
+  const rng = seededRng(2);
+  const ps = ids.map((id, i) => {
+    const t = net.transport(id);
+    const p: Participant = new Participant({
+      config: cfg, link: codecLink(t, backend.ciphertextBytes), clock, backend, rng: seededRng(100 + i),
+      data: [[1 + 8 * (i % 2) + rng.nextFloat(), 1, 1 + 8 * (i % 2)]], keyShare: i < 3 ? dealt.shares[i] : undefined,
+      onWork: (w) => clock.track(w),
+    });
+    t.onFrame((from, frame) => p.handle(from, frame));
+    return p;
+  });
+  const mallory = net.transport('mallory');
+  return { cfg, clock, ps, mallory, width: backend.ciphertextBytes, n: dealt.publicKey.n };
+}
+
+describe('Participant under bad input', () => {
+  it('drops malformed, wrong-round, stale, huge and out-of-range frames with reasons and still finishes', async () => {
+    const { cfg, clock, ps, mallory, width, n } = setup(8);
+    const target = ps[3]!;
+    const count = ciphertextCount(cfg);
+    const push = (iteration: number, c: bigint) => encodeMessage({ type: MessageType.GossipPush, round: 'test', iteration, exponent: 1, ciphertexts: new Array(count).fill(c) }, width);
+    const send = (frame: Uint8Array) => mallory.send('p3', frame);
+    ps[0]!.start();
+    clock.setTimer(1500, () => {
+      send(new Uint8Array([1, 1, 4]));                                   // malformed (truncated)
+      send(encodeMessage({ type: MessageType.GossipPush, round: 'other', iteration: 1, exponent: 1, ciphertexts: [] }, width)); // wrong round
+      send(push(1, n));                                                   // ciphertext out of range
+      send(push(1, 1n).subarray(0, 20));                                  // truncated ciphertexts
+      send(new Uint8Array(4 * 1024 * 1024));                               // maximal junk frame (senders refuse larger ones)
+      send(encodeMessage({ type: MessageType.PartialDecryption, round: 'test', iteration: 1, holder: 1, values: new Array(count).fill(0n) }, width)); // unexpected
+    });
+    clock.setTimer(40_000, () => send(push(1, 1n)));                      // stale: iteration 1 is over by then
+    await clock.run();
+    expect(target.drops.malformed).toBeGreaterThanOrEqual(2);
+    expect(target.drops['wrong-round']).toBe(1);
+    expect(target.drops['bad-ciphertext']).toBe(1);
+    expect(target.drops.unexpected).toBeGreaterThanOrEqual(1);
+    expect(target.drops['stale-iteration']).toBe(1);
+    for (const p of ps) {
+      expect(p.done).toBe(true);
+      expect(p.centroidsIteration).toBe(cfg.iterations);
+    }
+    // Two clean clusters of levels ≈ 1.5 and 9: the protocol found them.
+    const levels = ps[5]!.centroids.map((c) => c[0]!).sort((a, b) => a - b);
+    expect(levels[0]!).toBeCloseTo(1.5, 0);
+    expect(levels[levels.length - 1]!).toBeCloseTo(9.5, 0);
+  });
+
+  it('drops centroids of the wrong shape and decrypt requests of the wrong size', async () => {
+    const { clock, ps, mallory, width } = setup(5);
+    const bad: CentroidsMsg = { type: MessageType.Centroids, round: 'test', iteration: 1, final: false, epsilonSpent: 0.5, centroids: [Float64Array.of(1, 2)] };
+    mallory.send('p4', encodeMessage(bad, width));
+    mallory.send('p4', encodeMessage({ type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 1, exponent: 0, ciphertexts: [] }, width));
+    await clock.run();
+    expect(ps[4]!.drops['bad-shape']).toBe(1);
+    expect(ps[4]!.drops['bad-count']).toBe(1);
+    expect(ps[4]!.centroidsIteration).toBe(0);
+  });
+});
