@@ -1,0 +1,22 @@
+/**
+ * Fixed safe primes (p = 2p′ + 1, both prime; found with src/crypto/safe-prime.ts from seeded rngs and
+ * re-checked with Python's Miller–Rabin) so benches can deal threshold keys without a prime search.
+ * Public test material: never use these for a real round.
+ * @module
+ */
+
+/** Two distinct safe primes of bits/2 bits per modulus size. */
+export const SAFE_PRIMES: Readonly<Record<number, readonly [bigint, bigint]>> = {
+  1024: [
+    0xf66ca785eb261bb4afdae6cafba55047acc9208f867155f5ec76d64d7742f8a3299996c15c1ee03be4fc328cc914acf82bbf83275fb373e0bac3f1e1e5b44fffn,
+    0xc67455dbbe4dd92df5406e57ac89cbb0f7cd4ab4b9a48d0346e89a5cabd43b1b56f0c1bddac5a575fe8b6b5ddaeed0d07360c0357f8155efe3af1e08d89b9013n,
+  ],
+  2048: [
+    0xcd82206fe885a936374d64167597669595b6806e2cd4c66b38ffb968e76af7f273a0f23f1714094e0cbb7d48566408aaa1920d0699d07ce8e7e73d57c558e4478c7710992d512d275a207beb5aabf44d734f218512d7bd42df5d9779af51465c2ed56aceea7144c01f0dbdc1faa4a78e2bf9d9ccec5e7355ea012404a0b8bc5bn,
+    0xe9795eafa17498f3686d3fbcec50f4397ea638b4b4c327911e26cde69636e73478a1f8656dfb7c81aa767b5a9b889c97da64824b4d77b5a1e6393e815602bcfc0ff78703e9b01f944692d76148bd7ae735e0170b5be0f5952cffb6a2c4ad4b3cc2af51f1881165f67adbd64b7115cab18c9e731d39543715930bb4e064b279c7n,
+  ],
+  3072: [
+    0xffbddd163d8f00d2a0cf0a49ce5168bbfb23ad3c654ed26c5461ddc92189d4e3b9f2b4c461beda6a2e8b794c9d6e5ae65903eb958b7ccaca869e5b0b718a5ee325da5d161ccb13e9fa4ad3f53dc1b9f95c7fde3afc015f87713b11c868e904c7e02f84824094ec7c0d1f0d8b78dbb13a7ac57e38175edec9719ba03f7dcccc13eb686f9b235db306a1851efcfc7be0b45ddf9f770e650dbbf1f6fb9a59886233be5c0ae46c6b239c3f0fe6d6fc892e4bfaa159c83e73e03fe7ca38a5404ca37fn,
+    0xf6f6bfdf9ba7de7b2d1f33ec517b174404044d2d8b991e26dd9172bcee3fe9b379848ddc01e2612b3f35461087f7862a803a8901cf8512955e2ec83299bddf9a653a4b76e400f8546a08afc11d52564810ff97ecf0331cad2a592d1255dc01f5b558de9a05b3e707164dfdbd91cfce5779bad98f12e8ae74d4f0221c54c2cf8336e652a20d693636feb886052d5803c3c4f747c19f8a875b617a7359fe1477d22e1efb6b6cbe4c4b757b8645ee2d1ebeb2d2b8d70b52566405a2b93989014e63n,
+  ],
+};
