@@ -7,6 +7,7 @@ import '../ui/cs-app';
 import '../ui/cs-selftest';
 import { appPool, measureDevice, selfTest } from './crypto';
 import { poolLabCrypto } from './lab/pool-crypto';
+import { realRoundApi } from './round';
 import { openStore } from './storage';
 
 function showFatal(message: string): void {
@@ -25,4 +26,4 @@ const store = await openStore().catch((e: unknown) => {
   showFatal(`Storage (IndexedDB) is unavailable, so nothing will be kept after a reload: ${(e as Error).message}`);
   return undefined;
 });
-if (app) app.services = { store, labCrypto: (bits) => poolLabCrypto(appPool(), bits), measure: (bits) => measureDevice(bits) };
+if (app) app.services = { store, labCrypto: (bits) => poolLabCrypto(appPool(), bits), measure: (bits) => measureDevice(bits), rounds: realRoundApi(appPool) };

@@ -10,6 +10,7 @@ import type { Store } from '../app/storage';
 import type { LabCrypto } from '../app/lab/engine';
 import type { OpTimes } from './logic/cost-model';
 import type { OwnData } from '../app/storage';
+import type { RoundApi } from '../app/round';
 import { base } from './styles';
 import './cs-lab';
 import './cs-my-data';
@@ -23,6 +24,8 @@ export interface AppServices {
   store: Store | undefined;
   labCrypto: (bits: number) => LabCrypto;
   measure: (bits: number) => Promise<OpTimes>;
+  /** Real rounds (src/net sessions); undefined where the swarm is not available. */
+  rounds?: RoundApi;
 }
 
 /** The application shell. */
@@ -74,8 +77,8 @@ export class CsApp extends LitElement {
     const s = this.services;
     switch (r.view) {
       case 'start': return this.start();
-      case 'create': return html`<cs-create-round></cs-create-round>`;
-      case 'join': return html`<cs-create-round .joinFragment=${r.fragment}></cs-create-round>`;
+      case 'create': return html`<cs-create-round .api=${s?.rounds} .store=${s?.store} .measure=${s?.measure}></cs-create-round>`;
+      case 'join': return html`<cs-create-round .joinFragment=${r.fragment} .api=${s?.rounds} .store=${s?.store} .measure=${s?.measure}></cs-create-round>`;
       case 'data': return html`<cs-my-data .store=${s?.store} @own-data=${(e: CustomEvent<OwnData | undefined>) => { this.own = e.detail; }}></cs-my-data>`;
       case 'lab': return html`<cs-lab .store=${s?.store} .crypto=${s?.labCrypto} .measure=${s?.measure} ?autorun=${'autorun' in r}></cs-lab>`;
       case 'history': return html`<cs-history .store=${s?.store}></cs-history>`;

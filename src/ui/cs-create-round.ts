@@ -1,48 +1,99 @@
 /**
- * `<cs-create-round>`: create a round (use case, protocol, k, ε with its population, budget strategy,
- * smoothing, key size, iterations — validated, with plain-language help), share the join link and a
- * QR code, then follow the lobby. Opening a join link lands here too (`joinFragment`).
+ * `<cs-create-round>`: create a real round (use case, k, ε with its population, budget strategy,
+ * smoothing, key size, iterations — validated, with plain-language help) with this tab's data, share
+ * the join link and a QR code, follow the lobby, start it; or, opened from a join link
+ * (`joinFragment`), pick this tab's data and join. When the round ends the results views fill from the
+ * session's public centroids and the run is kept in History.
  * @module
  */
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import QRCode from 'qrcode';
 import { DEFAULT_ROUND_FORM, EPSILON_HELP, KEY_HELP, validateRoundForm, type RoundFormValues } from './logic/round-form';
-import { applyEvent, initialStatus, loadSessionApi, type RoundSession, type RoundStatus } from '../app/round';
+import {
+  announceLink, applyEvent, applyStats, explainJoinError, initialStatus, parseRoundHints, roundChoiceFor,
+  type RoundApi, type RoundHints, type RoundSession, type RoundStatus,
+} from '../app/round';
+import { datasetLabel, loadBundled } from '../app/datasets';
+import type { RunRecord } from '../app/run-record';
+import type { Store } from '../app/storage';
+import { swarmRecord, type ReleasedIteration } from '../app/swarm-record';
+import type { RunConfig } from '../sim/contract';
+import type { OpTimes } from './logic/cost-model';
+import type { CsRoundData, RoundData } from './cs-round-data';
 import { secureRng } from '../core/rng';
 import { base } from './styles';
 import './cs-lobby';
+import './cs-round-data';
+import './cs-results';
+
+/** Mean of a participant's series: "your average day" for the results views (shown only in this tab). */
+function meanSeries(series: readonly number[][], T: number): number[] {
+  const out = new Array<number>(T).fill(0);
+  for (const s of series) for (let t = 0; t < T; t++) out[t]! += (s[t] ?? 0) / series.length;
+  return out;
+}
 
 /** Create / join a round. */
 @customElement('cs-create-round')
 export class CsCreateRound extends LitElement {
   static override styles = base;
-  /** A join link's fragment (round id + secret); when set, the element joins instead of creating. */
+  /** A join link's fragment (round id + secret, then the announced settings); when set, the element joins. */
   @property() joinFragment = '';
+  /** How sessions are opened (injected by the shell; a fake in component tests). */
+  @property({ attribute: false }) api: RoundApi | undefined;
+  @property({ attribute: false }) store: Store | undefined;
+  @property({ attribute: false }) measure: ((bits: number) => Promise<OpTimes>) | undefined;
   @state() values: RoundFormValues = { ...DEFAULT_ROUND_FORM };
   @state() errors: Partial<Record<keyof RoundFormValues, string>> = {};
   @state() private link = '';
   @state() private qr = '';
   @state() private status: RoundStatus | undefined;
   @state() private failure = '';
+  @state() private busy = false;
+  @state() private record: RunRecord | undefined;
+  @state() private saved = '';
   private session: RoundSession | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.joinFragment) void this.join();
-  }
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private released: ReleasedIteration[] = [];
+  private startedAt = 0;
+  private data: RoundData | undefined;
+  private config: RunConfig | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    void this.session?.leave();
+    this.stopPolling();
+    this.session?.leave();
+    this.session = undefined;
   }
 
   override render() {
-    if (this.joinFragment) {
-      return html`<section class="card"><h2>Joining a round</h2>
-        ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : html`<p role="status">Connecting…</p>`}</section>
-        <cs-lobby .status=${this.status}></cs-lobby>`;
+    return html`${this.joinFragment ? this.renderJoin() : this.renderCreate()}
+      <cs-lobby .status=${this.status}></cs-lobby>
+      ${this.saved ? html`<p class="card" role="status">${this.saved} <a href="#/history">Open History</a></p>` : null}
+      ${this.record ? html`<cs-results .run=${this.record} .measure=${this.measure}></cs-results>` : null}`;
+  }
+
+  private hints(): RoundHints | string {
+    try { return parseRoundHints(`#${this.joinFragment}`); } catch (e) { return (e as Error).message; }
+  }
+
+  private renderJoin() {
+    const h = this.hints();
+    if (typeof h === 'string') {
+      return html`<section class="card"><h2>Join a round</h2><p class="error" role="alert">This is not a valid join link: ${h.replace(/^join link: /, '')}. Ask the round's creator to send it again.</p></section>`;
     }
+    return html`<section class="card" aria-labelledby="jr-h">
+      <h2 id="jr-h">Join a round</h2>
+      <p>The creator announced: ${datasetLabel(h.dataset)}, k ${h.k}, ${h.iterations} iteration${h.iterations === 1 ? '' : 's'}, ε ${h.epsilon}
+        (${h.strategy}), ${h.keyBits}-bit keys, at most ${h.L} series per participant.</p>
+      ${this.session ? null : html`<cs-round-data .store=${this.store} use-case=${h.dataset}></cs-round-data>
+        <button @click=${() => void this.join(h)} ?disabled=${this.busy}>Join the round</button>`}
+      ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : null}
+    </section>`;
+  }
+
+  private renderCreate() {
     const v = this.values;
     const field = (key: keyof RoundFormValues, label: string, input: unknown, help?: string) => html`<div class="field">
       <label for=${key}>${label}</label>${input}
@@ -51,12 +102,14 @@ export class CsCreateRound extends LitElement {
     const describedBy = (key: keyof RoundFormValues, help = false) => [help ? `${key}-help` : '', this.errors[key] ? `${key}-err` : ''].filter(Boolean).join(' ');
     const text = (key: keyof RoundFormValues, mode = 'numeric', help = false) => html`<input id=${key} inputmode=${mode} .value=${v[key]}
       aria-invalid=${this.errors[key] ? 'true' : 'false'} aria-describedby=${describedBy(key, help)} @input=${(e: Event) => this.set(key, (e.target as HTMLInputElement).value)} />`;
-    const select = (key: keyof RoundFormValues, options: Array<[string, string]>, help = false) => html`<select id=${key} aria-describedby=${describedBy(key, help)}
+    const select = (key: keyof RoundFormValues, options: Array<[string, string]>, help = false) => html`<select id=${key} aria-invalid=${this.errors[key] ? 'true' : 'false'} aria-describedby=${describedBy(key, help)}
       @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value)}>
       ${options.map(([val, lab]) => html`<option value=${val} ?selected=${v[key] === val}>${lab}</option>`)}</select>`;
+    const bundled = v.useCase === 'lcl' || v.useCase === 'tumor';
     return html`<section class="card" aria-labelledby="cr-h">
       <h2 id="cr-h">Create a round</h2>
       <form novalidate @submit=${this.submit}>
+        <fieldset ?disabled=${this.session !== undefined || this.busy} style="border:0;padding:0;margin:0">
         <div class="grid">
           ${field('useCase', 'Use case', select('useCase', [['lcl', 'Electricity (daily load curves)'], ['tumor', 'Tumour growth'], ['csv', 'Own CSV (each participant imports a file)']]))}
           ${field('protocol', 'Protocol', select('protocol', [['chiaroscuro', 'Chiaroscuro (encryption + differential privacy)'], ['ppkm', 'PPkM (exact, no noise)']]))}
@@ -69,19 +122,20 @@ export class CsCreateRound extends LitElement {
           ${field('keyBits', 'Key size', select('keyBits', [['512', '512 bits (tests only)'], ['1024', '1024 bits (demo)'], ['2048', '2048 bits (recommended)']], true), KEY_HELP)}
           ${field('seriesPerParticipant', 'Series per participant (L)', text('seriesPerParticipant', 'numeric', true), 'Each tab contributes at most this many series (bounds what one person can change).')}
         </div>
+        ${bundled ? html`<cs-round-data .store=${this.store} use-case=${v.useCase}></cs-round-data>` : null}
         <button type="submit">Create round and get the join link</button>
+        </fieldset>
       </form>
       ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : null}
     </section>
     ${this.link ? html`<section class="card" aria-labelledby="jl-h">
       <h3 id="jl-h">Join link</h3>
       <p>Share this link (it contains the round's secret after the #, which never reaches a server):</p>
-      <p><input readonly style="width:100%" aria-label="Join link" .value=${this.link} /></p>
-      <div class="row"><button class="secondary" @click=${() => navigator.clipboard?.writeText(this.link)}>Copy link</button>
-        <button @click=${() => this.session?.start()}>Start the round</button></div>
+      <p><input readonly style="width:100%" aria-label="Join link" data-testid="join-link" .value=${this.link} /></p>
+      <div class="row"><button class="secondary" @click=${() => void navigator.clipboard?.writeText(this.link).catch(() => {})}>Copy link</button>
+        <button @click=${this.start} ?disabled=${this.status?.phase !== 'lobby' || this.busy}>Start the round (${this.status?.members.length ?? 0} member${this.status?.members.length === 1 ? '' : 's'})</button></div>
       ${this.qr ? html`<img src=${this.qr} width="220" height="220" alt="QR code of the join link" />` : null}
-    </section>` : null}
-    <cs-lobby .status=${this.status}></cs-lobby>`;
+    </section>` : null}`;
   }
 
   private set(key: keyof RoundFormValues, value: string): void {
@@ -92,42 +146,140 @@ export class CsCreateRound extends LitElement {
     }
   }
 
+  private selectedData(): RoundData | undefined {
+    return this.renderRoot.querySelector<CsRoundData>('cs-round-data')?.selection();
+  }
+
   private async submit(e: Event): Promise<void> {
     e.preventDefault();
     this.failure = '';
     const r = validateRoundForm(this.values, secureRng().nextUint32() >>> 1);
-    if (!r.ok) {
-      this.errors = r.errors;
+    const errors = r.ok ? {} : { ...r.errors };
+    // What the real swarm runs today: Chiaroscuro over a bundled use case (its value range is public).
+    if (this.values.protocol === 'ppkm') errors.protocol = 'Real rounds run Chiaroscuro; PPkM runs in the simulator (npm run sim).';
+    if (this.values.useCase === 'csv') errors.useCase = 'A round over own CSV files needs a value range agreed in advance; choose electricity or tumour growth for now.';
+    if (!r.ok || Object.keys(errors).length > 0) {
+      this.errors = errors;
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
     }
     this.errors = {};
+    const data = this.selectedData();
+    if (!data) { this.failure = 'Your data for this round is still loading; try again in a moment.'; return; }
+    if (!this.api) { this.failure = 'The swarm is not available on this page.'; return; }
+    this.busy = true;
     try {
-      const api = await loadSessionApi();
-      const session = await api.createRound(r.config);
-      this.attach(session, r.config.iterations, r.config.epsilon);
-      this.link = session.link ?? '';
-      if (this.link) this.qr = await QRCode.toDataURL(this.link, { margin: 1, width: 220 });
+      const c = r.config;
+      const ds = await loadBundled(c.dataset as 'lcl' | 'tumor', 50);
+      if (data.T !== ds.T) throw new RangeError(`your data has ${data.T} values per series, the round needs ${ds.T}`);
+      const session = await this.api.create(roundChoiceFor(c, ds), data.series, location.origin + location.pathname);
+      this.config = c;
+      this.attach(session, data, c);
+      this.link = announceLink(session.link, {
+        dataset: c.dataset as 'lcl' | 'tumor', k: c.k, iterations: c.iterations, epsilon: c.epsilon, keyBits: c.keyBits,
+        L: c.seriesPerParticipant, strategy: c.strategy, smoothing: c.smoothing, population: c.population,
+      });
+      this.qr = await QRCode.toDataURL(this.link, { margin: 1, width: 220 });
     } catch (err) {
       this.failure = `Could not create the round: ${(err as Error).message}`;
+    } finally {
+      this.busy = false;
     }
   }
 
-  private async join(): Promise<void> {
+  private async start(): Promise<void> {
+    if (!this.session) return;
+    this.busy = true;
+    this.startedAt = performance.now();
     try {
-      const api = await loadSessionApi();
-      const session = await api.joinRound(location.href);
-      this.attach(session, 0, 0);
+      await this.session.start();
     } catch (err) {
-      this.failure = `Could not join the round: ${(err as Error).message}`;
+      this.failure = `The round could not start: ${(err as Error).message}`;
+    } finally {
+      this.busy = false;
     }
   }
 
-  private attach(session: RoundSession, iterations: number, epsilon: number): void {
+  private async join(h: RoundHints): Promise<void> {
+    this.failure = '';
+    const data = this.selectedData();
+    if (!data) { this.failure = 'Your data for this round is still loading; try again in a moment.'; return; }
+    if (!this.api) { this.failure = 'The swarm is not available on this page.'; return; }
+    this.busy = true;
+    this.status = initialStatus({ iterations: h.iterations, epsilon: h.epsilon });
+    try {
+      const config: RunConfig = {
+        protocol: 'chiaroscuro', dataset: h.dataset, participants: 0, seriesPerParticipant: h.L, k: h.k, iterations: h.iterations,
+        epsilon: h.epsilon, strategy: h.strategy, smoothing: h.smoothing, keyBits: h.keyBits as RunConfig['keyBits'], seed: 0,
+        population: h.population, churn: 0, loss: 0, neighbors: 6,
+      };
+      const session = await this.api.join(`#${this.joinFragment}`, data.series);
+      this.config = config;
+      this.attach(session, data, config);
+    } catch (err) {
+      this.failure = explainJoinError(err);
+      this.status = { ...this.status, phase: 'refused' }; // the reason is shown once, above
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private attach(session: RoundSession, data: RoundData, c: RunConfig): void {
     this.session = session;
-    this.status = initialStatus({ iterations, epsilon });
-    session.onEvent((ev) => { this.status = applyEvent(this.status!, ev); });
+    this.data = data;
+    this.released = [];
+    this.status = { ...initialStatus(c), ...(session.link ? { link: session.link } : {}) };
+    // The session emits its lobby/phase before we subscribe: seed the members from it.
+    this.status = applyEvent(this.status, { type: 'lobby', members: [...session.members()], holders: [], status: 'lobby' });
+    session.onEvent((ev) => this.onEvent(ev));
+    this.timer = setInterval(() => this.poll(), 500);
+  }
+
+  private onEvent(ev: unknown): void {
+    const s = this.session;
+    if (!s || !this.status) return;
+    let next = applyEvent(this.status, ev);
+    next = { ...next, members: next.members.map((m) => ({ ...m, label: m.id === s.self ? 'you' : m.id.endsWith('-hub') ? 'round creator' : `member …${m.id.slice(-4)}` })) };
+    const e = ev as { type?: string; phase?: string };
+    if (e.type === 'phase' && (e.phase === 'linking' || e.phase === 'running') && this.startedAt === 0) this.startedAt = performance.now();
+    if (e.type === 'result') {
+      const r = ev as { iteration: number; centroids: number[][]; epsilonSpent: number };
+      const st = s.stats();
+      this.released.push({ iteration: r.iteration, centroids: r.centroids, epsilonSpent: r.epsilonSpent, bytes: st.bytesSent + st.bytesReceived, cryptoMs: st.cryptoMs });
+    }
+    this.status = applyStats(next, s.stats());
+    if (this.status.phase === 'done' && !this.record) void this.finish();
+  }
+
+  private poll(): void {
+    if (this.session && this.status) this.status = applyStats(this.status, this.session.stats());
+  }
+
+  private stopPolling(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async finish(): Promise<void> {
+    const s = this.session, data = this.data, c = this.config;
+    if (!s || !data || !c || this.released.length === 0) return;
+    this.poll();
+    this.stopPolling();
+    const participants = Math.max(1, this.status?.members.length ?? s.members().length);
+    const own = { label: `your average over ${Math.min(data.series.length, c.seriesPerParticipant)} series`, series: meanSeries(data.series.slice(0, c.seriesPerParticipant), data.T) };
+    const record = swarmRecord({
+      id: `swarm-${s.round}-${s.self.slice(-6)}`, savedAt: Date.now(), label: `Swarm · ${datasetLabel(c.dataset)} · ${participants} tabs · ${c.keyBits} bits`,
+      config: c, participants, T: data.T, unit: data.unit, released: this.released,
+      wallSeconds: this.startedAt > 0 ? (performance.now() - this.startedAt) / 1000 : 0, own,
+    });
+    this.record = record;
+    try {
+      if (this.store) { await this.store.saveRun(record); this.saved = 'This run is kept in History.'; }
+      else this.saved = 'Storage is unavailable: this run will not be kept.';
+    } catch (err) {
+      this.saved = `This run could not be kept in History: ${(err as Error).message}`;
+    }
   }
 }
 

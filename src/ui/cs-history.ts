@@ -70,8 +70,8 @@ export class CsHistory extends LitElement {
           ${row('key size', (r) => (r.result.config.keyBits === 0 ? 'none' : `${r.result.config.keyBits} bits`))}
           ${row('participants', (r) => String(r.result.participants))}
           ${row('final profiles', (r) => String(r.result.final.centroids.length))}
-          ${row('final inertia', (r) => r.result.final.inertia.toFixed(3))}
-          ${row('inertia / reference', (r) => (r.result.final.inertia / r.result.final.referenceInertia).toFixed(2))}
+          ${row('final inertia', (r) => (Number.isFinite(r.result.final.inertia) ? r.result.final.inertia.toFixed(3) : 'unavailable (real swarm)'))}
+          ${row('inertia / reference', (r) => (Number.isFinite(r.result.final.inertia) ? (r.result.final.inertia / r.result.final.referenceInertia).toFixed(2) : 'unavailable'))}
           ${row('traffic per participant', (r) => formatBytes(r.result.iterations.reduce((s, i) => s + i.bytesPerParticipant, 0)))}
         </tbody>
       </table></div>

@@ -19,6 +19,14 @@ export class CsInertiaView extends LitElement {
   override render() {
     const its = this.iterations;
     const last = its[its.length - 1];
+    if (its.length > 0 && its.every((r) => !Number.isFinite(r.inertia))) {
+      return html`<section class="card" aria-labelledby="in-h">
+        <h3 id="in-h">Intra-cluster inertia</h3>
+        <p class="muted" data-testid="inertia-unavailable">Unavailable in a real swarm: inertia needs every participant's data, and this
+          round's protocol releases no private estimate of it. Nobody — not this tab, not the creator — sees un-noised data.
+          Lab mode shows inertia with its omniscient observer.</p>
+      </section>`;
+    }
     return html`<section class="card" aria-labelledby="in-h">
       <h3 id="in-h">Intra-cluster inertia</h3>
       <p class="muted">Mean squared distance of every series to its closest profile (lower is better), measured by the

@@ -8,6 +8,23 @@ import { customElement, property } from 'lit/decorators.js';
 import type { RoundStatus } from '../app/round';
 import { base, formatBytes, formatMs } from './styles';
 
+/** Plain words for the session's phases. */
+const PHASE_TEXT: Record<string, string> = {
+  connecting: 'connecting to the round creator',
+  lobby: 'in the lobby, waiting for the round to start',
+  dealing: 'dealing the threshold key',
+  linking: 'linking to gossip neighbours',
+  running: 'running',
+  done: 'done',
+  refused: 'refused',
+};
+
+/** What the current iteration is doing, from what has been released so far. */
+function iterationStep(s: RoundStatus): string {
+  if (s.released >= s.iteration) return s.phase === 'done' ? 'profiles released' : `profiles of iteration ${s.released} released`;
+  return 'encrypting, gossiping and decrypting the noisy sums';
+}
+
 /** Round lobby / progress panel. */
 @customElement('cs-lobby')
 export class CsLobby extends LitElement {
@@ -18,11 +35,13 @@ export class CsLobby extends LitElement {
     const s = this.status;
     if (!s) return html``;
     const holders = s.members.filter((m) => m.keyHolder).length;
-    return html`<section class="card" aria-labelledby="lo-h">
-      <h3 id="lo-h">${s.phase === 'lobby' ? 'Lobby' : 'Round in progress'}</h3>
+    const title = s.phase === 'lobby' || s.phase === 'connecting' ? 'Lobby' : s.phase === 'done' ? 'Round finished' : s.phase === 'refused' ? 'Not admitted' : 'Round in progress';
+    return html`<section class="card" aria-labelledby="lo-h" data-testid="lobby" data-phase=${s.phase}>
+      <h3 id="lo-h">${title}</h3>
       <div role="status" aria-live="polite">
         <progress max="1" .value=${s.progress} aria-label="Round progress"></progress>
-        <p>Phase: <strong>${s.phase}</strong>${s.iteration > 0 ? html` · iteration ${s.iteration} of ${s.iterations}` : null}</p>
+        <p>Phase: <strong>${PHASE_TEXT[s.phase] ?? s.phase}</strong>${s.iteration > 0 ? html` · iteration ${s.iteration} of ${s.iterations}: ${iterationStep(s)}` : null}</p>
+        ${s.phase === 'refused' && s.detail ? html`<p class="error" role="alert">${s.detail}</p>` : null}
       </div>
       <dl class="stats">
         <dt>Members</dt><dd>${s.members.length} (${holders} key holder${holders === 1 ? '' : 's'})</dd>
@@ -31,7 +50,7 @@ export class CsLobby extends LitElement {
         <dt>Sent / received</dt><dd>${formatBytes(s.bytesSent)} / ${formatBytes(s.bytesReceived)}</dd>
         <dt>Crypto time</dt><dd>${formatMs(s.cryptoMs)}</dd>
       </dl>
-      ${s.members.length > 0 ? html`<ul class="members">${s.members.map((m) => html`<li>${m.label ?? m.id}${m.keyHolder ? ' 🔑 key holder' : ''}</li>`)}</ul>` : null}
+      ${s.members.length > 0 ? html`<ul class="members">${s.members.map((m) => html`<li>${m.label ?? m.id}${m.keyHolder ? ' · key holder' : ''}</li>`)}</ul>` : null}
       ${s.errors.map((e) => html`<p class="error" role="alert">${e}</p>`)}
     </section>`;
   }

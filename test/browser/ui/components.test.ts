@@ -11,7 +11,7 @@ import '../../../src/ui/cs-lobby';
 import type { LitElement } from 'lit';
 import { openStore, type OwnData } from '../../../src/app/storage';
 import { runLab } from '../../../src/app/lab/engine';
-import { initialStatus, applyEvent } from '../../../src/app/round';
+import { initialStatus, applyEvent, applyStats } from '../../../src/app/round';
 import type { RunConfig } from '../../../src/sim/contract';
 
 const mounted: HTMLElement[] = [];
@@ -193,16 +193,20 @@ describe('<cs-selftest>', () => {
 describe('<cs-lobby>', () => {
   it('shows members, key holders, progress, ε and errors', async () => {
     let s = initialStatus({ iterations: 4, epsilon: 2 });
-    s = applyEvent(s, { type: 'members', members: [{ id: 'a', keyHolder: true }, { id: 'b' }, { id: 'c', keyHolder: true }] });
-    s = applyEvent(s, { type: 'progress', phase: 'gossip', iteration: 3, progress: 0.6, epsilonSpent: 1, bytesSent: 2048 });
-    s = applyEvent(s, { type: 'error', message: 'holder c left' });
+    s = applyEvent(s, { type: 'lobby', members: ['a', 'b', 'c'], holders: ['a', 'c'], status: 'running' });
+    s = applyEvent(s, { type: 'iteration', iteration: 3, iterations: 4 });
+    s = applyEvent(s, { type: 'result', iteration: 2, final: false, centroids: [[1]], epsilonSpent: 1 });
+    s = applyStats(s, { bytesSent: 2048, bytesReceived: 1024, cryptoMs: 1500, peers: 2 });
+    s = applyEvent(s, { type: 'error', error: 'holder c left' });
     const el = await mount('cs-lobby', { status: s });
     const dl = text(el, 'dl');
     expect(dl).toContain('3 (2 key holders)');
     expect(dl).toContain('1.000 of 2');
     expect(dl).toContain('2.0 kB');
     expect(text(el, '[role=status]')).toContain('iteration 3 of 4');
-    expect(el.shadowRoot!.querySelector('progress')!.value).toBeCloseTo(0.6);
+    expect(text(el, '[role=status]')).toContain('encrypting, gossiping and decrypting');
+    expect(el.shadowRoot!.querySelector('[data-phase]')!.getAttribute('data-phase')).toBe('running');
+    expect(el.shadowRoot!.querySelector('progress')!.value).toBeCloseTo(2.5 / 4);
     expect(text(el, '.error')).toBe('holder c left');
   });
 });

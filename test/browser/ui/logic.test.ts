@@ -140,11 +140,13 @@ describe('routing and round events', () => {
   });
   it('folds session events into the lobby status and keeps errors visible', () => {
     let s = initialStatus({ iterations: 5, epsilon: 1 });
-    s = applyEvent(s, { type: 'members', members: [{ id: 'a', keyHolder: true }, { id: 'b' }] });
-    s = applyEvent(s, { type: 'progress', phase: 'gossip', iteration: 2, progress: 0.4, epsilonSpent: 0.4, peers: 3, bytesSent: 10 });
-    s = applyEvent(s, { type: 'error', message: 'peer b left' });
+    s = applyEvent(s, { type: 'lobby', members: ['a', 'b'], holders: ['a'], status: 'lobby' });
+    s = applyEvent(s, { type: 'iteration', iteration: 2, iterations: 5 });
+    s = applyEvent(s, { type: 'result', iteration: 1, final: false, centroids: [[1, 2]], epsilonSpent: 0.2 });
+    s = applyEvent(s, { type: 'peers', peers: 3 });
+    s = applyEvent(s, { type: 'error', error: 'peer b left' });
     s = applyEvent(s, { type: 'mystery' });
-    expect(s).toMatchObject({ phase: 'gossip', iteration: 2, progress: 0.4, epsilonSpent: 0.4, peers: 3, bytesSent: 10 });
+    expect(s).toMatchObject({ phase: 'running', iteration: 2, released: 1, progress: 0.3, epsilonSpent: 0.2, peers: 3 });
     expect(s.members).toEqual([{ id: 'a', keyHolder: true }, { id: 'b', keyHolder: false }]);
     expect(s.errors).toEqual(['peer b left', 'Unrecognised round event: {"type":"mystery"}']);
   });
