@@ -1,17 +1,16 @@
 /**
- * `<cs-lab>`: lab mode (classroom projector). One tab runs M virtual participants of a bundled
- * dataset with an omniscient observer and fills every view of the seed demo. With a key size it
- * really encrypts every contribution in the worker pool; with "none" the arithmetic is identical
- * without encryption (for large M).
+ * `<cs-lab>`: lab mode (classroom projector). One tab runs a whole Chiaroscuro round of M virtual
+ * participants of a bundled dataset through the real simulator (gossip, threshold decryption, DP noise
+ * shares) with an omniscient observer, and fills every view of the seed demo. With a key size the
+ * participants really encrypt in the worker pool (M ≤ 1000); with "none", or above 1000, the
+ * arithmetic is identical without encryption.
  * @module
  */
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { seededRng } from '../core/rng';
-import { assignParticipants } from '../data/index';
 import type { KeyBits, RunConfig } from '../sim/contract';
 import type { LabCrypto, LabProgress } from '../app/lab/engine';
-import { runLab } from '../app/lab/engine';
+import { LAB_MAX_ENCRYPTED, runLab } from '../app/lab/engine';
 import type { RunRecord } from '../app/run-record';
 import type { Store } from '../app/storage';
 import { datasetLabel, loadBundled, type BundledName } from '../app/datasets';
@@ -41,7 +40,7 @@ export const TRY_LAB: LabSettings = {
 };
 
 /** Above this many participants, lab mode skips real encryption (the views stay identical). */
-export const LAB_MAX_ENCRYPTED = 1000;
+export { LAB_MAX_ENCRYPTED };
 
 /** Lab mode page. */
 @customElement('cs-lab')
@@ -113,7 +112,7 @@ export class CsLab extends LitElement {
         </form>
         ${this.progress || this.phase ? html`<div class="progress" role="status" aria-live="polite">
           <progress max="1" .value=${this.progress?.fraction ?? 0} aria-label="Lab run progress"></progress>
-          <p>${this.phase}${this.progress ? html` · iteration ${this.progress.iteration} of ${this.progress.iterations} · ${this.progress.phase} · ε spent ${this.progress.epsilonSpent.toFixed(3)} of ${s.epsilon}` : null}</p>
+          <p>${this.phase}${this.progress && this.abort ? html` · ${this.progress.phase === 'setup' ? this.progress.message ?? 'setting up' : `${this.progress.iteration} of ${this.progress.iterations} iterations published`} · ε spent ${this.progress.epsilonSpent.toFixed(3)} of ${s.epsilon}` : null}</p>
         </div>` : null}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
       </section>
@@ -136,22 +135,31 @@ export class CsLab extends LitElement {
       if (!(s.epsilon > 0)) throw new RangeError('ε must be above 0');
       if (!(s.population >= s.participants)) throw new RangeError('The population must be at least the number of participants');
       this.phase = `Loading ${datasetLabel(s.dataset)} data…`;
-      const ds = await loadBundled(s.dataset, s.participants, s.seed);
-      const { participants, note } = assignParticipants(ds, s.participants, s.seriesPerParticipant, seededRng(s.seed));
-      const encrypt = s.keyBits !== 0 && s.participants <= LAB_MAX_ENCRYPTED && this.crypto !== undefined;
-      this.phase = `${participants.length} participants${note ? ` (${note})` : ''} · ${encrypt ? `${s.keyBits}-bit encryption in the worker pool` : 'no encryption'}`;
+      const dataset = await loadBundled(s.dataset, s.participants, s.seed);
+      const encrypt = s.keyBits !== 0 && s.participants <= LAB_MAX_ENCRYPTED;
+      const crypto = encrypt && this.crypto ? this.crypto(s.keyBits) : undefined;
+      const how = !encrypt
+        ? `no encryption${s.keyBits !== 0 ? ` (above ${LAB_MAX_ENCRYPTED} participants)` : ''}`
+        : crypto?.name ?? `${s.keyBits}-bit threshold Paillier in this tab's main thread`;
+      const notes: string[] = [];
+      const head = `${s.participants} virtual participants · gossip + threshold decryption · ${how}`;
+      this.phase = head;
       const config: RunConfig = {
-        protocol: 'chiaroscuro', dataset: s.dataset, participants: participants.length, seriesPerParticipant: s.seriesPerParticipant,
+        protocol: 'chiaroscuro', dataset: s.dataset, participants: s.participants, seriesPerParticipant: s.seriesPerParticipant,
         k: s.k, iterations: s.iterations, epsilon: s.epsilon, strategy: s.strategy, smoothing: s.smoothing,
         keyBits: s.keyBits, seed: s.seed, population: s.population, churn: 0, loss: 0, neighbors: 6,
       };
       const run = await runLab(
-        { config, participants, T: ds.T, lo: ds.lo, hi: ds.hi, unit: ds.unit, datasetLabel: datasetLabel(s.dataset) },
-        { onProgress: (p) => { this.progress = p; }, signal, ...(encrypt ? { crypto: this.crypto!(s.keyBits) } : {}) },
+        { config, dataset, datasetLabel: datasetLabel(s.dataset) },
+        {
+          onProgress: (p) => { this.progress = p; },
+          onNote: (n) => { notes.push(n); this.phase = `${head} · ${notes.join(' · ')}`; },
+          signal,
+          ...(crypto ? { crypto } : {}),
+        },
       );
-      if (s.keyBits !== 0 && !encrypt) run.label += ' (encryption modelled)';
       this.run = run;
-      this.phase = `Done in ${run.result.final.wallSeconds.toFixed(1)} s.`;
+      this.phase = `Done in ${run.result.final.wallSeconds.toFixed(1)} s (${run.result.final.iterations} iterations, ${how}).`;
       if (this.store) await this.store.saveRun(run);
       this.dispatchEvent(new CustomEvent('run-finished', { detail: run, bubbles: true, composed: true }));
       return run;

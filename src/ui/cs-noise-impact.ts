@@ -24,7 +24,9 @@ export class CsNoiseImpact extends LitElement {
     const pairs = this.noise[it - 1] ?? [];
     return html`<section class="card" aria-labelledby="ni-h">
       <h3 id="ni-h">Impact of noise at iteration ${it}</h3>
-      <p class="warn">Lab view: centroids before noise are shown for illustration only — in a real swarm nobody ever sees them.</p>
+      <p class="warn">Lab view (omniscient observer): "before noise" is the exact mean of the true series assigned to each
+        previous public centroid, computed by this tab because it simulates everyone — in a real swarm nobody ever sees them.
+        "After noise" is the centroid the protocol published.</p>
       ${pairs.length === 0 ? html`<p class="muted">No centroid left at this iteration.</p>` : null}
       <div class="grid">
         ${pairs.map((p) => html`<cs-chart height="160" caption=${`Centroid ${p.id + 1}`} y-label=${this.unit}

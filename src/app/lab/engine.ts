@@ -1,255 +1,199 @@
 /**
- * Lab-mode engine: one tab plays M virtual participants with an OMNISCIENT observer, so the seed
- * demo's illustrative views (sampled participants' own series, centroids before noise) can be drawn.
- * It computes exactly what Chiaroscuro's iteration publishes — per-centroid sums and counts of the
- * clipped data, Laplace noise of scale Δ/ε_ℓ calibrated for the population P (the demo's shrinkFactor
- * P/N multiplies ε), ejection of centroids with too small noisy counts, moving-average smoothing —
- * centrally and in the clear, then optionally pushes every participant's contribution through real
- * additively homomorphic encryption ({@link LabCrypto}) to measure its cost and check the decrypted
- * aggregate. A real swarm never reveals any of the omniscient values.
+ * Lab mode: one tab runs a whole Chiaroscuro round of M virtual participants through the real
+ * simulator (src/sim/run.ts: the participants' state machines, encrypted push-sum gossip over the
+ * in-memory network, threshold decryption, DP noise shares, ejection, smoothing, the budget
+ * accountant), with real threshold Paillier in the worker pool for M ≤ {@link LAB_MAX_ENCRYPTED} and
+ * the same arithmetic without encryption (key-bits 0) above. An omniscient observer
+ * (./observer.ts) adds the seed demo's views that a real swarm never reveals.
  * @module
  */
-import { clusterSums, inertia as meanInertia, lloyd, nearestCentroid } from '../../core/kmeans';
-import { clipSeries } from '../../core/series';
-import { initialCentroids } from '../../core/initial-centroids';
-import { sampleLaplace } from '../../core/dp/laplace';
 import { seededRng } from '../../core/rng';
-import type { IterationReport, RunConfig, RunResult } from '../../sim/contract';
-import type { NoisePair, RunRecord, SampledParticipant } from '../run-record';
-import { iterationCost, REFERENCE_OP_TIMES, iterationMs } from '../../ui/logic/cost-model';
+import type { Dataset } from '../../data/index';
+import type { ThresholdPublicKey } from '../../crypto/types';
+import type { CryptoBackend } from '../../protocol/crypto-backend';
+import { paillierBackend } from '../../protocol/crypto-backend';
+import type { Release } from '../../protocol/chiaroscuro/participant';
+import { runSimulationDetailed } from '../../sim/run';
+import type { SimProgress } from '../../sim/run';
+import type { IterationReport, RunConfig } from '../../sim/contract';
+import type { RunRecord } from '../run-record';
+import { abortError, controlledBackend, yieldToPage } from './control';
+import { checkSameData, clippedData, labAssignment, labHolders, labRoundPublicKey } from './mirror';
+import { createLabObserver } from './observer';
 
-/** The data of one lab run. */
-export interface LabInput {
+/** Above this many participants the lab runs without encryption (key-bits 0): same views, fast. */
+export const LAB_MAX_ENCRYPTED = 1000;
+
+/** A lab run over a dataset (the simulator assigns its owners' series to the participants). */
+export interface LabDatasetInput {
+  config: RunConfig;
+  dataset: Dataset;
+  /** e.g. `electricity`. */
+  datasetLabel: string;
+}
+
+/** A lab run over explicit participants: each entry becomes one owner of an ad-hoc dataset. */
+export interface LabParticipantsInput {
   config: RunConfig;
   participants: ReadonlyArray<{ owner: string; series: readonly Float64Array[] }>;
   T: number;
   lo: number;
   hi: number;
   unit: string;
-  /** e.g. `electricity`. */
   datasetLabel: string;
 }
 
+/** The data of one lab run. */
+export type LabInput = LabDatasetInput | LabParticipantsInput;
+
 /** Progress of a lab run. */
 export interface LabProgress {
+  /** Iterations published so far. */
   iteration: number;
   iterations: number;
-  phase: 'assign' | 'encrypt' | 'aggregate' | 'decrypt' | 'post-process' | 'done';
+  phase: 'setup' | 'running' | 'done';
   /** 0..1 over the whole run. */
   fraction: number;
   epsilonSpent: number;
+  /** Setup step, e.g. `dealing a 1024-bit threshold key`. */
+  message?: string;
 }
 
-/** Real encryption of the contributions of one iteration (the worker pool implements it). */
+/** Real encryption for the lab: a backend bound to the round's threshold key (the app's worker pool). */
 export interface LabCrypto {
-  /**
-   * Encrypts each participant's contribution (integers, fixed-point encoded by the caller), adds all
-   * ciphertexts homomorphically and decrypts the total.
-   */
-  aggregate(contributions: readonly bigint[][], onPhase: (phase: 'encrypt' | 'aggregate' | 'decrypt') => void): Promise<{
-    total: bigint[];
-    /** Milliseconds per participant for encrypt / add / decrypt. */
-    msPerParticipant: { encrypt: number; add: number; decrypt: number };
-    bytesPerParticipant: number;
-  }>;
+  /** Human description, e.g. `1024-bit threshold Paillier in 2 workers`. */
+  readonly name: string;
+  /** A backend for the round key `publicKey`. */
+  backend(publicKey: ThresholdPublicKey): CryptoBackend;
 }
 
 /** Optional hooks of {@link runLab}. */
 export interface LabHooks {
   onProgress?: (p: LabProgress) => void;
+  /** Remarks of the simulator (participant assignment, stalls). */
+  onNote?: (note: string) => void;
+  /** Worker-pool encryption; without it an encrypted run computes in this thread (slower, page less responsive). */
   crypto?: LabCrypto;
   signal?: AbortSignal;
 }
 
-/** Fixed-point scale used to turn sums into integers for encryption (6 decimals). */
-export const LAB_FIXED_SCALE = 1_000_000;
+/** Yield to the page at most this often from the simulator's progress callbacks (ms). */
+const PROGRESS_YIELD_MS = 40;
 
-/** Per-iteration budgets: uniform ε/I, or geometric ε/2^ℓ with the remainder to the last (BRIEF §3.7). */
-export function labBudget(strategy: RunConfig['strategy'], epsilon: number, iterations: number): number[] {
-  if (strategy === 'uniform') return Array.from({ length: iterations }, () => epsilon / iterations);
-  const out: number[] = [];
-  let left = epsilon;
-  for (let l = 1; l < iterations; l++) { const e = epsilon / 2 ** l; out.push(e); left -= e; }
-  out.push(left);
-  return out;
+function toDataset(input: LabInput): Dataset {
+  if ('dataset' in input) return input.dataset;
+  const seen = new Map<string, number>();
+  return {
+    name: input.datasetLabel, T: input.T, lo: input.lo, hi: input.hi, unit: input.unit,
+    owners: input.participants.map((p) => {
+      const n = seen.get(p.owner) ?? 0;
+      seen.set(p.owner, n + 1);
+      return { id: n === 0 ? p.owner : `${p.owner}#${n}`, series: p.series.slice() };
+    }),
+  };
 }
 
-/** Centred moving average with windows shrinking at the edges; w = 1 is the identity. */
-export function smooth(series: readonly number[], w: number): number[] {
-  if (w <= 1) return series.slice();
-  const half = Math.floor(w / 2);
-  return series.map((_, t) => {
-    const a = Math.max(0, t - half);
-    const b = Math.min(series.length, t - half + w);
-    let s = 0;
-    for (let i = a; i < b; i++) s += series[i]!;
-    return s / (b - a);
-  });
-}
-
-function yieldToUi(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 0));
+function validate(config: RunConfig, dataset: Dataset): void {
+  if (config.protocol !== 'chiaroscuro') throw new RangeError(`runLab: lab mode runs Chiaroscuro, got protocol '${String(config.protocol)}'`);
+  if (!Number.isSafeInteger(config.participants) || config.participants < 2) {
+    throw new RangeError(`runLab: participants must be an integer ≥ 2, got ${config.participants}`);
+  }
+  if (!(config.epsilon > 0)) throw new RangeError(`runLab: epsilon must be > 0, got ${config.epsilon}`);
+  if (!(config.population >= config.participants)) {
+    throw new RangeError(`runLab: population (${config.population}) must be ≥ participants (${config.participants})`);
+  }
+  if (dataset.owners.length === 0) throw new RangeError('runLab: the dataset has no owners');
 }
 
 /**
- * Runs the lab simulation and returns a complete {@link RunRecord} (public outputs + lab extras).
- * @throws RangeError on an empty population or config/data mismatch; an AbortError when aborted
+ * Runs a lab round and returns a complete {@link RunRecord} (public outputs + omniscient extras).
+ * @throws RangeError on bad config/data; an AbortError DOMException when `hooks.signal` aborts
  */
 export async function runLab(input: LabInput, hooks: LabHooks = {}): Promise<RunRecord> {
-  const { config, participants, T, lo, hi } = input;
-  if (participants.length === 0) throw new RangeError('runLab: no participants');
-  if (!(config.epsilon > 0)) throw new RangeError(`runLab: epsilon must be > 0, got ${config.epsilon}`);
-  if (config.population < participants.length) {
-    throw new RangeError(`runLab: population (${config.population}) must be ≥ participants (${participants.length})`);
-  }
   const started = performance.now();
-  const rng = seededRng(config.seed);
-  const N = participants.length;
-  const L = config.seriesPerParticipant;
-  const clipped = participants.map((p) => p.series.slice(0, L).map((s) => clipSeries(s, lo, hi)));
-  const all = clipped.flat();
-  const shrink = config.population / N;
-  const budgets = labBudget(config.strategy, config.epsilon, config.iterations);
-  const sumSensitivity = L * T * Math.max(Math.abs(lo), Math.abs(hi));
-  const countSensitivity = L;
+  const dataset = toDataset(input);
+  const requested = input.config;
+  validate(requested, dataset);
+  const { signal } = hooks;
+  const N = requested.participants;
+  const encrypted = requested.keyBits !== 0 && N <= LAB_MAX_ENCRYPTED;
+  const config: RunConfig = { ...requested, keyBits: encrypted ? requested.keyBits : 0 };
+  const { holders, threshold } = labHolders(N);
 
-  const init = initialCentroids({ k: config.k, T, lo, hi, rng: seededRng(config.seed), shape: 'flat-levels' });
-  let ids = init.map((_, j) => j);
-  let centroids: number[][] = init;
-
-  // Four sampled participants (the seed demo's "four participants sampled at random").
-  const sampleIdx: number[] = [];
-  while (sampleIdx.length < Math.min(4, N)) {
-    const i = rng.nextUint32() % N;
-    if (!sampleIdx.includes(i)) sampleIdx.push(i);
-  }
-  const sampled: SampledParticipant[] = sampleIdx.map((i) => ({
-    label: `participant #${i + 1}`,
-    series: Array.from(clipped[i]![0] ?? new Float64Array(T)),
-    closest: [],
-  }));
-
-  const reports: IterationReport[] = [];
-  const perIteration: number[][][] = [];
-  const noise: NoisePair[][] = [];
   let spent = 0;
-  const progress = (iteration: number, phase: LabProgress['phase'], within: number): void => {
-    hooks.onProgress?.({ iteration, iterations: config.iterations, phase, fraction: Math.min(1, (iteration - 1 + within) / config.iterations), epsilonSpent: spent });
+  let lastYield = performance.now();
+  const report = (p: Omit<LabProgress, 'iterations' | 'fraction' | 'epsilonSpent'>): void => {
+    hooks.onProgress?.({ ...p, iterations: config.iterations, fraction: Math.min(1, p.iteration / config.iterations), epsilonSpent: spent });
+  };
+  // The simulator awaits what its clock-progress callback returns (every 20 000 events): yielding
+  // there keeps the page painting on the in-thread (key-bits 0) path, and throwing stops the run.
+  const onSimProgress = (p: SimProgress): Promise<void> | undefined => {
+    if (signal?.aborted) throw abortError();
+    report({ iteration: p.iteration, phase: p.phase, ...(p.message ? { message: p.message } : {}) });
+    if (performance.now() - lastYield < PROGRESS_YIELD_MS) return undefined;
+    lastYield = performance.now();
+    return yieldToPage();
   };
 
-  for (let l = 1; l <= config.iterations && centroids.length > 0; l++) {
-    if (hooks.signal?.aborted) throw new DOMException('Lab run aborted', 'AbortError');
-    progress(l, 'assign', 0);
-    await yieldToUi();
-    const k = centroids.length;
-    const eps = budgets[l - 1]!;
-    const epsEff = eps * shrink;
-    const bSum = sumSensitivity / (epsEff / 2);
-    const bCount = countSensitivity / (epsEff / 2);
+  report({ iteration: 0, phase: 'setup', message: 'assigning data to participants' });
+  await yieldToPage();
+  const { participants } = labAssignment(dataset, config);
+  const data = clippedData(participants, config.seriesPerParticipant, dataset.lo, dataset.hi);
 
-    // Per-participant contributions (what each tab would encrypt) and their clear total.
-    const contributions = clipped.map((series) => clusterSums(series, centroids, k));
-    const sums = Array.from({ length: k }, () => new Float64Array(T));
-    const counts = new Float64Array(k);
-    for (const c of contributions) {
-      for (let j = 0; j < k; j++) {
-        counts[j]! += c.counts[j]!;
-        const s = sums[j]!, cs = c.sums[j]!;
-        for (let t = 0; t < T; t++) s[t]! += cs[t]!;
-      }
-    }
-
-    let ms = { encrypt: 0, add: 0, decrypt: 0 };
-    let bytes: number;
-    if (hooks.crypto) {
-      const encoded = contributions.map((c) => {
-        const v: bigint[] = [];
-        for (let j = 0; j < k; j++) {
-          for (let t = 0; t < T; t++) v.push(BigInt(Math.round(c.sums[j]![t]! * LAB_FIXED_SCALE)));
-          v.push(BigInt(c.counts[j]!));
-        }
-        return v;
-      });
-      const out = await hooks.crypto.aggregate(encoded, (phase) => progress(l, phase, phase === 'encrypt' ? 0.2 : phase === 'aggregate' ? 0.6 : 0.8));
-      // The decrypted aggregate replaces the clear one: the views show what encryption actually returned.
-      for (let j = 0; j < k; j++) {
-        for (let t = 0; t < T; t++) sums[j]![t] = Number(out.total[j * (T + 1) + t]!) / LAB_FIXED_SCALE;
-        counts[j] = Number(out.total[j * (T + 1) + T]!);
-      }
-      ms = out.msPerParticipant;
-      bytes = out.bytesPerParticipant;
-    } else {
-      const bits = config.keyBits === 0 ? 1024 : config.keyBits;
-      const cost = iterationCost({ k, T, participants: N, keyHolders: 10 }, bits);
-      const ops = REFERENCE_OP_TIMES.find((o) => o.bits === bits) ?? REFERENCE_OP_TIMES[1]!;
-      if (config.keyBits !== 0) ms = iterationMs(cost, ops);
-      bytes = cost.bytes;
-    }
-    progress(l, 'post-process', 0.9);
-
-    // Noise = the sum of everyone's Gamma-difference shares, i.e. one Laplace(b) per released value.
-    const nextIds: number[] = [];
-    const next: number[][] = [];
-    const pairs: NoisePair[] = [];
-    const minCount = Math.max(2, 3 * Math.SQRT2 * bCount);
-    for (let j = 0; j < k; j++) {
-      const noisyCount = counts[j]! + sampleLaplace(rng, bCount);
-      const noisySum = Array.from(sums[j]!, (v) => v + sampleLaplace(rng, bSum));
-      if (noisyCount < minCount) continue; // ejected: too few series to be meaningful under noise
-      const after = smooth(noisySum.map((v) => Math.min(hi, Math.max(lo, v / noisyCount))), config.smoothing);
-      next.push(after);
-      nextIds.push(ids[j]!);
-      if (pairs.length < 4 && counts[j]! > 0) {
-        pairs.push({ id: ids[j]!, before: Array.from(sums[j]!, (v) => v / counts[j]!), after });
-      }
-    }
-    spent += eps;
-    centroids = next;
-    ids = nextIds;
-    perIteration.push(next);
-    noise.push(pairs);
-    for (const [n, s] of sampled.entries()) {
-      s.closest.push(next.length > 0 ? nearestCentroid(clipped[sampleIdx[n]!]![0]!, next).index : -1);
-    }
-    reports.push({
-      index: l,
-      k: next.length,
-      epsilon: eps,
-      inertia: next.length > 0 ? meanInertia(all, next) : Number.NaN,
-      bytesPerParticipant: bytes,
-      msPerParticipant: ms.encrypt + ms.add + ms.decrypt,
-    });
-    progress(l, 'done', 1);
+  let backend: CryptoBackend | undefined;
+  if (encrypted) {
+    report({ iteration: 0, phase: 'setup', message: `dealing a ${config.keyBits}-bit threshold key` });
+    await yieldToPage();
+    const publicKey = labRoundPublicKey(config);
+    const inner = hooks.crypto
+      ? hooks.crypto.backend(publicKey)
+      : paillierBackend(publicKey, { variant: 'djn', rng: seededRng(config.seed ^ 0xc0de) });
+    backend = controlledBackend(inner, { ...(signal ? { signal } : {}), yieldEveryMs: hooks.crypto ? Infinity : PROGRESS_YIELD_MS });
   }
+  if (signal?.aborted) throw abortError();
 
-  const reference = lloyd(all, init, { maxIterations: 100, tolerance: 1e-9 });
-  const final = perIteration[perIteration.length - 1] ?? [];
-  const result: RunResult = {
-    protocol: config.protocol,
-    transport: 'memory',
-    config: { ...config, participants: N },
-    participants: N,
-    iterations: reports,
-    final: {
-      centroids: final,
-      inertia: reports[reports.length - 1]?.inertia ?? Number.NaN,
-      referenceInertia: reference.inertia,
-      epsilonSpent: spent,
-      iterations: reports.length,
-      wallSeconds: (performance.now() - started) / 1000,
+  const observed: { report: IterationReport; release: Release | undefined; centroids: number[][] }[] = [];
+  const simulate = runSimulationDetailed(config, {
+    dataset,
+    holders,
+    threshold,
+    ...(backend ? { backend } : {}),
+    onProgress: onSimProgress,
+    onIteration: (r, release, centroids) => {
+      spent += r.epsilon;
+      observed.push({ report: r, release, centroids });
     },
-  };
-  const bob = sampled[0];
+    ...(hooks.onNote ? { onNote: hooks.onNote } : {}),
+  });
+  // An abort surfaces from the simulator as a participant's failure: report it as the stop it is.
+  const { result, details } = await simulate.catch((err: unknown) => {
+    throw signal?.aborted ? abortError() : err;
+  });
+  if (signal?.aborted) throw abortError();
+  if (!details) throw new Error('runLab: the simulator returned no details');
+  if (observed.length === 0) throw new Error('runLab: the round published no centroids (it stalled before the first iteration)');
+
+  const all = data.flat();
+  checkSameData(all, observed[0]!.centroids, observed[0]!.report.inertia);
+  const observer = createLabObserver({ data, initialCentroids: details.round.initialCentroids, rng: seededRng(config.seed) });
+  for (const o of observed) observer.observe(o.report.index, o.centroids, o.release);
+  report({ iteration: observed.length, phase: 'done' });
+
+  const lab = observer.extras();
+  const bob = lab.sampled[0];
+  const how = encrypted
+    ? hooks.crypto?.name ?? `${config.keyBits}-bit threshold Paillier in this thread`
+    : requested.keyBits === 0 ? 'no encryption' : `no encryption (above ${LAB_MAX_ENCRYPTED} participants)`;
   return {
     id: `lab-${Date.now().toString(36)}-${config.seed >>> 0}`,
     savedAt: Date.now(),
-    label: `Lab · ${input.datasetLabel} · ${N} participants · ${config.keyBits === 0 ? 'no encryption' : `${config.keyBits} bits`} · ε ${config.epsilon}`,
+    label: `Lab · ${input.datasetLabel} · ${N} participants · ${how} · ε ${config.epsilon}`,
     source: 'lab',
-    T,
-    unit: input.unit,
-    result,
-    centroids: perIteration,
+    T: dataset.T,
+    unit: dataset.unit,
+    result: { ...result, final: { ...result.final, wallSeconds: (performance.now() - started) / 1000 } },
+    centroids: details.centroidsPerIteration,
     ...(bob ? { own: { label: `${bob.label} (Bob)`, series: bob.series } } : {}),
-    lab: { sampled, noise },
+    lab,
   };
 }

@@ -5,10 +5,8 @@ import { clampWindow, matchWindow, windowAfterKey } from '../../../src/ui/logic/
 import { profilesToCsv, profilesToJson } from '../../../src/ui/logic/export';
 import { DEFAULT_ROUND_FORM, validateRoundForm } from '../../../src/ui/logic/round-form';
 import { gossipCycles, iterationCost } from '../../../src/ui/logic/cost-model';
-import { packSigned, slotLayout, unpackSigned } from '../../../src/app/lab/pool-crypto';
 import { parseRoute, routeHash } from '../../../src/app/router';
 import { applyEvent, initialStatus } from '../../../src/app/round';
-import { labBudget, smooth } from '../../../src/app/lab/engine';
 
 const profiles = [
   [0, 0, 0, 0, 0, 0],
@@ -98,35 +96,6 @@ describe('cost model', () => {
     expect(c).toEqual({ ciphertexts: 14, encryptions: 14, additions: 2 * 13 * 14, decryptions: (14 * 10) / 256, bytes: 2 * 13 * 14 * 256 });
     // Fewer centroids → fewer ciphertexts (the demo's decreasing costs).
     expect(iterationCost({ k: 2, T: 24, participants: 256, keyHolders: 10 }, 1024).ciphertexts).toBe(4);
-  });
-});
-
-describe('lab packing', () => {
-  it('property: sums of packed signed vectors unpack to the element-wise sums', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 6 }).chain((len) => fc.array(fc.array(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), { minLength: len, maxLength: len }), { minLength: 1, maxLength: 20 })),
-      (vectors) => {
-        const layout = slotLayout(10n ** 9n, vectors.length, 256);
-        const packed = vectors.map((v) => packSigned(v, layout));
-        const total = packed[0]!.map((_, i) => packed.reduce((s, p) => s + p[i]!, 0n));
-        const expected = vectors[0]!.map((_, i) => vectors.reduce((s, v) => s + v[i]!, 0n));
-        expect(unpackSigned(total, expected.length, layout, vectors.length)).toEqual(expected);
-      },
-    ));
-  });
-  it('refuses a slot wider than the plaintext', () => {
-    expect(() => slotLayout(2n ** 300n, 10, 256)).toThrow(RangeError);
-  });
-});
-
-describe('lab budget and smoothing', () => {
-  it('splits ε uniformly or geometrically without exceeding it', () => {
-    expect(labBudget('uniform', 1, 4)).toEqual([0.25, 0.25, 0.25, 0.25]);
-    expect(labBudget('geometric', 1, 3)).toEqual([0.5, 0.25, 0.25]);
-  });
-  it('centred moving average with shrinking edges', () => {
-    expect(smooth([0, 3, 6, 9], 3)).toEqual([1.5, 3, 6, 7.5]);
-    expect(smooth([1, 2], 1)).toEqual([1, 2]);
   });
 });
 
