@@ -20,10 +20,14 @@ import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
 import type { IterationReport, RunConfig, RunResult } from '../src/sim/contract';
 import type { SwarmPageState } from '../src/net/swarm-page';
 import type { RoundChoice } from '../src/net/session';
+import { initialCentroids } from '../src/core/initial-centroids';
+import type { Dataset } from '../src/data/types';
+import type { PpkmParams } from '../src/protocol/ppkm/params';
+import { randomConnectedGraph } from '../src/sim/ppkm/graph';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface SwarmOptions { tabs: number; workers: number; timeoutS: number; holders: number; cycleMs: number; run: RunConfig & { json?: string } }
+interface SwarmOptions { tabs: number; workers: number; timeoutS: number; holders: number; cycleMs: number; profileTabs: number; traceCpu: boolean; reload: number; run: RunConfig & { json?: string } }
 
 const USAGE = `usage: npm run swarm -- --tabs N [options]
   --tabs N          browser tabs = participants (2..200; overrides --participants)
@@ -31,13 +35,16 @@ const USAGE = `usage: npm run swarm -- --tabs N [options]
   --holders H       key holders (default min(10, N))
   --cycle-ms MS     gossip cycle period (default 150)
   --timeout S       give up after S seconds (default 900)
+  --reload R        reload R random joiner tabs after the first iteration: they rejoin with the same id
+  --trace-cpu 1     trace the browser during the round; report the CPU time (not wall time) of main-thread long tasks
+  --profile-tabs P  record main-thread CPU profiles of tabs 0..P-1 during the round → swarm-tab<i>.cpuprofile
 ${RUN_OPTIONS_USAGE}`;
 
 /** Splits swarm-only options from the shared run options. */
 export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   const rest: string[] = [];
-  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150 };
-  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000] };
+  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
+  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000], '--profile-tabs': [0, 200], '--trace-cpu': [0, 1], '--reload': [0, 199] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -53,9 +60,58 @@ export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   if (Number.isNaN(own['--tabs'])) throw new Error('--tabs N is required');
   const tabs = own['--tabs']!;
   const run = parseRunOptions([...rest.filter((x, i, arr) => x !== '--participants' && arr[i - 1] !== '--participants' && !x.startsWith('--participants=')), '--participants', String(tabs)]);
-  if (run.protocol !== 'chiaroscuro') throw new Error('--protocol: the swarm runs chiaroscuro only (ppkm runs in the simulator: npm run sim -- --protocol ppkm)');
+  if (run.protocol === 'ppkm' && own['--reload']! > 0) throw new Error('--reload: not supported with --protocol ppkm');
+  if (run.protocol === 'ppkm' && run.churn > 0) throw new Error('--churn: not supported with --protocol ppkm (a node waits for every neighbour)');
   if (run.loss > 0) throw new Error('--loss: not simulated in a real swarm (links are reliable); use npm run sim');
-  return { tabs, workers: own['--workers']!, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, run };
+  return { tabs, workers: own['--workers']!, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
+}
+
+/**
+ * From a Chromium trace: main-thread tasks (RunTask on CrRendererMain) longer than 50 ms of wall time,
+ * with their thread CPU time (`tdur`). Wall ≫ CPU means the tab was starved of a core, not busy.
+ */
+export function longTaskCpu(trace: Buffer | string): { longTasks: number; maxWallMs: number; cpuOfMaxWallMs: number; maxCpuMs: number } {
+  const parsed = JSON.parse(trace.toString()) as { traceEvents?: unknown[] } | unknown[];
+  const events = (Array.isArray(parsed) ? parsed : parsed.traceEvents ?? []) as Array<{ name?: string; ph?: string; pid?: number; tid?: number; dur?: number; tdur?: number; args?: { name?: string } }>;
+  const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && (e.dur ?? 0) > 50_000);
+  const ms = (us: number | undefined): number => Math.round((us ?? 0) / 100) / 10;
+  const worst = tasks.reduce<(typeof tasks)[number] | undefined>((w, e) => (!w || (e.dur ?? 0) > (w.dur ?? 0) ? e : w), undefined);
+  return { longTasks: tasks.length, maxWallMs: ms(worst?.dur), cpuOfMaxWallMs: ms(worst?.tdur), maxCpuMs: ms(Math.max(0, ...tasks.map((e) => e.tdur ?? 0))) };
+}
+
+/** PPkM over the swarm: the graph, the public initial centroids and each tab's parameters (as src/sim/ppkm/run.ts). */
+function ppkmSetup(run: RunConfig, dataset: Dataset, series: number[][][], tabs: number) {
+  const graph = randomConnectedGraph(tabs, run.neighbors, seededRng(run.seed + 1));
+  const initial = initialCentroids({ k: run.k, T: dataset.T, lo: dataset.lo, hi: dataset.hi, rng: seededRng(run.seed) });
+  const params: PpkmParams = {
+    variant: 'packed', k: run.k, d: dataset.T,
+    lo: Array<number>(dataset.T).fill(dataset.lo), hi: Array<number>(dataset.T).fill(dataset.hi),
+    fractionBits: 16, maxRecords: Math.max(1, ...series.map((s) => s.length)),
+    maxNeighbours: Math.max(...graph.map((a) => a.length)), kappa: 40, lambdaBits: 64,
+    keyBits: run.keyBits, epsStop: 1e-4 * (dataset.hi - dataset.lo), maxIterations: run.iterations, initialCentroids: initial,
+  };
+  const id = (i: number): string => `ppkm-${run.seed}-${i}`;
+  return {
+    graph, initial,
+    tab: (i: number) => ({ self: id(i), neighbours: graph[i]!.map(id), params, round: run.seed, records: series[i]! }),
+  };
+}
+
+/** PPkM iterations (as the simulator): mean over nodes of their centroids' inertia; bytes per node. */
+function ppkmIterations(states: SwarmPageState[], evaluator: { inertia(c: number[][]): number }, k: number, wallSeconds: number): IterationReport[] {
+  const maxIter = Math.max(...states.map((s) => s.results.length));
+  const out: IterationReport[] = [];
+  for (let l = 1; l <= maxIter; l++) {
+    let inertiaSum = 0, bytes = 0;
+    for (const s of states) {
+      const r = s.results[Math.min(l, s.results.length) - 1]!;
+      inertiaSum += evaluator.inertia(r.centroids);
+      if (l <= s.results.length) bytes += r.bytesSent - (l >= 2 ? s.results[l - 2]!.bytesSent : 0);
+    }
+    out.push({ index: l, k, epsilon: 0, inertia: inertiaSum / states.length, bytesPerParticipant: Math.round(bytes / states.length), msPerParticipant: (wallSeconds * 1000) / (states.length * maxIter) });
+  }
+  return out;
 }
 
 function bar(frac: number, width = 30): string {
@@ -84,7 +140,8 @@ async function main(): Promise<number> {
       readFile: (p) => readFile(p, 'utf8'),
       seed: run.seed, patients: tabs, tumor: { seriesPerPatient: run.seriesPerParticipant },
     });
-    const assignment = assignParticipants(dataset, tabs, run.seriesPerParticipant, seededRng(run.seed ^ 0x5eed));
+    // The same assignment as the simulator of the protocol (so swarm and sim runs are comparable).
+    const assignment = assignParticipants(dataset, tabs, run.seriesPerParticipant, seededRng(run.protocol === 'ppkm' ? run.seed : run.seed ^ 0x5eed));
     if (assignment.note) console.error(`swarm: ${assignment.note}`);
     const series = assignment.participants.map((p) => p.series.map((s) => Array.from(s)));
     const evaluator = createEvaluator(assignment.participants.flatMap((p) => p.series));
@@ -119,23 +176,52 @@ async function main(): Promise<number> {
       population: run.population, dropout: run.churn, cycleMs: opts.cycleMs, initSeed: run.seed, holders: opts.holders,
     };
     process.stderr.write(`swarm: opening ${tabs} tabs `);
-    pages.push(await open());
-    const link = await pages[0]!.evaluate(([r, d, deg]) => (globalThis as unknown as { swarm: { create(r: unknown, d: number[][], deg: number): Promise<string> } }).swarm.create(r, d, deg), [round, series[0]!, run.neighbors] as const);
-    // Tabs load in small batches (2 cores): each then joins through the link.
-    for (let i = 1; i < tabs; i += 4) {
-      const batch = await Promise.all(Array.from({ length: Math.min(4, tabs - i) }, () => open()));
-      await Promise.all(batch.map((p, j) => p.evaluate(([l, d, deg]) => (globalThis as unknown as { swarm: { join(l: string, d: number[][], deg: number): Promise<string> } }).swarm.join(l, d, deg), [link, series[i + j]!, run.neighbors] as const)));
-      pages.push(...batch);
-      process.stderr.write('.');
+    const ppkm = run.protocol === 'ppkm' ? ppkmSetup(run, dataset, series, tabs) : null;
+    if (ppkm) {
+      for (let i = 0; i < tabs; i += 4) {
+        pages.push(...await Promise.all(Array.from({ length: Math.min(4, tabs - i) }, () => open())));
+        process.stderr.write('.');
+      }
+      // Every tab registers and links its neighbours Γ_i; only then does any node start.
+      process.stderr.write(' linking ');
+      await Promise.all(pages.map((p, i) => p.evaluate((o) => (globalThis as unknown as { swarm: { ppkm(o: unknown): Promise<string> } }).swarm.ppkm(o), ppkm.tab(i))));
+    } else {
+      pages.push(await open());
+      const link = await pages[0]!.evaluate(([r, d, deg]) => (globalThis as unknown as { swarm: { create(r: unknown, d: number[][], deg: number): Promise<string> } }).swarm.create(r, d, deg), [round, series[0]!, run.neighbors] as const);
+      // Tabs load in small batches (2 cores): each then joins through the link.
+      for (let i = 1; i < tabs; i += 4) {
+        const batch = await Promise.all(Array.from({ length: Math.min(4, tabs - i) }, () => open()));
+        await Promise.all(batch.map((p, j) => p.evaluate(([l, d, deg]) => (globalThis as unknown as { swarm: { join(l: string, d: number[][], deg: number): Promise<string> } }).swarm.join(l, d, deg), [link, series[i + j]!, run.neighbors] as const)));
+        pages.push(...batch);
+        process.stderr.write('.');
+      }
     }
     const tLoaded = performance.now();
     console.error(` ${((tLoaded - wall0) / 1000).toFixed(1)} s`);
 
-    const state = (i: number): Promise<SwarmPageState> => pages[i]!.evaluate(() => (globalThis as unknown as { swarm: { state(): SwarmPageState } }).swarm.state());
+    // Polls fetch only results not seen yet (cheap for the tab's main thread); kept here per tab.
+    const seen: SwarmPageState['results'][] = pages.map(() => []);
+    const state = async (i: number): Promise<SwarmPageState> => {
+      const get = (since: number): Promise<SwarmPageState> => pages[i]!.evaluate((n) => (globalThis as unknown as { swarm: { state(since: number): SwarmPageState } }).swarm.state(n), since);
+      let s = await get(seen[i]!.length);
+      if (s.resultsTotal < seen[i]!.length) { seen[i] = []; s = await get(0); } // the tab reloaded
+      seen[i]!.push(...s.results);
+      return { ...s, results: seen[i]! };
+    };
+    // Optional main-thread CPU profiles (Chrome DevTools format) to find what runs outside the workers.
+    const profilers = await Promise.all(pages.slice(0, opts.profileTabs).map(async (p) => {
+      const cdp = await context.newCDPSession(p);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+      return cdp;
+    }));
+    if (opts.traceCpu) await browser.startTracing(undefined, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
     const tStart = performance.now();
-    const starting = pages[0]!.evaluate(() => (globalThis as unknown as { swarm: { start(): Promise<void> } }).swarm.start());
-    starting.catch(() => {});
+    if (ppkm) await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as unknown as { swarm: { ppkmStart(): void } }).swarm.ppkmStart())));
+    else pages[0]!.evaluate(() => (globalThis as unknown as { swarm: { start(): Promise<void> } }).swarm.start()).catch(() => {});
     const churnCount = Math.ceil(run.churn * tabs);
+    const reloaded: Array<{ tab: number; id: string; afterIteration: number; reloadSeconds?: number }> = [];
     const deadline = performance.now() + opts.timeoutS * 1000;
     let states: SwarmPageState[] = [];
     for (;;) {
@@ -144,6 +230,9 @@ async function main(): Promise<number> {
       const alive = states.filter((s, i) => s && !closed.has(i));
       const errors = alive.flatMap((s) => s.errors);
       if (errors.length > 0 && alive.some((s) => s.phase === 'refused')) throw new Error(`a tab was refused: ${errors[0]}`);
+      if (ppkm && errors.length > 0) throw new Error(`a ppkm node failed: ${errors[0]}`);
+      const rejoinError = errors.find((e) => e.startsWith('rejoin:'));
+      if (rejoinError) throw new Error(`a reloaded tab could not rejoin: ${rejoinError}`);
       const iter = Math.min(...alive.map((s) => s.results.filter((r) => r.iteration > 0).length));
       const done = alive.filter((s) => s.results.some((r) => r.final)).length;
       process.stderr.write(`\rswarm: ${bar((iter + done / alive.length) / (run.iterations + 1))} iteration ${Math.min(iter + 1, run.iterations)}/${run.iterations}, finished ${done}/${alive.length} tabs, peers/tab ${(alive.reduce((a, s) => a + s.peers, 0) / alive.length).toFixed(1)}   `);
@@ -154,22 +243,45 @@ async function main(): Promise<number> {
         for (const v of victims) { closed.add(v); await pages[v]!.close(); }
         console.error(`\nswarm: closed ${victims.size} tabs mid-round (${[...victims].join(', ')})`);
       }
+      if (opts.reload > 0 && reloaded.length === 0 && states[0]!.results.some((r) => r.iteration === 1)) {
+        const rng = seededRng(run.seed ^ 0x7e1);
+        const picks = new Set<number>();
+        while (picks.size < opts.reload) { const v = 1 + (rng.nextUint32() % (tabs - 1)); if (!closed.has(v)) picks.add(v); }
+        for (const v of picks) {
+          const before = states[v]!;
+          reloaded.push({ tab: v, id: before.self, afterIteration: Math.max(0, ...before.results.map((r) => r.iteration)) });
+          const t0 = performance.now();
+          await pages[v]!.reload();
+          await pages[v]!.waitForFunction(() => (globalThis as unknown as { swarm?: unknown }).swarm !== undefined, undefined, { timeout: 60_000 });
+          reloaded[reloaded.length - 1]!.reloadSeconds = (performance.now() - t0) / 1000;
+        }
+        console.error(`\nswarm: reloaded tabs ${[...picks].join(', ')} after iteration ${reloaded[0]!.afterIteration}`);
+        continue;
+      }
       if (done === alive.length) break;
       if (performance.now() > deadline) throw new Error(`timed out after ${opts.timeoutS} s (${done}/${alive.length} tabs finished; errors: ${errors.slice(0, 3).join('; ') || 'none'})`);
     }
     console.error('');
+    for (const [i, cdp] of profilers.entries()) {
+      if (closed.has(i)) continue;
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(`swarm-tab${i}.cpuprofile`, JSON.stringify(profile));
+    }
+    if (profilers.length) console.error(`swarm: CPU profiles of tabs 0..${profilers.length - 1} → swarm-tab<i>.cpuprofile`);
     const wallSeconds = (performance.now() - tStart) / 1000;
+    const cpu = opts.traceCpu ? longTaskCpu(await browser.stopTracing()) : null;
     const aliveStates = states.filter((s, i) => s && !closed.has(i));
     const ref = aliveStates[0]!;
-    // Every tab must hold the same public result.
+    // Chiaroscuro: every tab must hold the same public result. PPkM: each node has its own centroids
+    // (equal across a complete graph); the JSON reports whether they agree.
     const finalOf = (s: SwarmPageState): string => JSON.stringify(s.results.find((r) => r.final)?.centroids);
     const disagree = aliveStates.filter((s) => finalOf(s) !== finalOf(ref)).length;
-    if (disagree > 0) throw new Error(`${disagree} tabs ended with different centroids`);
-    const initial = ref.results.find((r) => r.iteration === 0)?.centroids;
+    if (disagree > 0 && !ppkm) throw new Error(`${disagree} tabs ended with different centroids`);
+    const initial = ppkm ? ppkm.initial : ref.results.find((r) => r.iteration === 0)?.centroids;
+    const iterations: IterationReport[] = ppkm ? ppkmIterations(aliveStates, evaluator, run.k, wallSeconds) : [];
     const perIter = ref.results.filter((r) => r.iteration > 0);
-    const iterations: IterationReport[] = [];
     let prevBytes = aliveStates.map(() => 0), prevMs = aliveStates.map(() => 0);
-    for (const r of perIter) {
+    for (const r of ppkm ? [] : perIter) {
       const at = aliveStates.map((s) => s.results.find((x) => x.iteration === r.iteration));
       const bytes = at.map((x, i) => (x ? x.bytesSent - prevBytes[i]! : 0));
       const ms = at.map((x, i) => (x ? x.cryptoMs - prevMs[i]! : 0));
@@ -184,30 +296,38 @@ async function main(): Promise<number> {
     }
     const last = perIter[perIter.length - 1]!;
     const result: RunResult & { swarm: Record<string, unknown> } = {
-      protocol: 'chiaroscuro', transport: 'webrtc', config: { ...run, participants: tabs } as RunConfig, participants: tabs,
+      protocol: run.protocol, transport: 'webrtc', config: { ...run, participants: tabs } as RunConfig, participants: tabs,
       iterations,
       final: {
-        centroids: last.centroids, inertia: evaluator.inertia(last.centroids),
+        centroids: last.centroids,
+        inertia: ppkm ? aliveStates.reduce((a, st) => a + evaluator.inertia(st.results[st.results.length - 1]!.centroids), 0) / aliveStates.length : evaluator.inertia(last.centroids),
         referenceInertia: initial ? evaluator.reference(initial).inertia : NaN,
-        epsilonSpent: last.epsilonSpent, iterations: last.iteration, wallSeconds,
+        epsilonSpent: last.epsilonSpent, iterations: Math.max(...aliveStates.map((st) => st.results[st.results.length - 1]!.iteration)), wallSeconds,
       },
       swarm: {
-        tabs, closedTabs: closed.size, finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
+        reloaded: reloaded.map((r) => ({ ...r, sameId: states[r.tab]!.self === r.id, rejoined: states[r.tab]!.rejoined, contributed: states[r.tab]!.contributed, finalIteration: Math.max(0, ...states[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
+        tabs, closedTabs: closed.size, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
+        longTaskMaxMsWithStartup: Math.max(...aliveStates.map((s) => s.longTaskMaxMsAll)),
+        longTasksDuringRound: aliveStates.reduce((a, s) => a + s.longTasks, 0),
+        longTaskMaxMsPerTab: aliveStates.map((s) => Math.round(s.longTaskMaxMs)),
+        longTaskWorst: [...aliveStates].sort((a, b) => b.longTaskMaxMs - a.longTaskMaxMs)[0]?.longTaskLog.slice(0, 8) ?? [],
         bytesSentPerTab: Math.round(aliveStates.reduce((a, s) => a + s.bytesSent, 0) / aliveStates.length),
         peersPerTab: aliveStates.reduce((a, s) => a + s.peers, 0) / aliveStates.length,
         maxHeapBytesPerTab: Math.max(...aliveStates.map((s) => s.heapBytes)),
         dropped: aliveStates.reduce<Record<string, number>>((acc, s) => { for (const [k, v] of Object.entries(s.dropped)) acc[k] = (acc[k] ?? 0) + v; return acc; }, {}),
         rssBytesRunner: process.memoryUsage().rss,
+        ...(cpu ? { traced: cpu } : {}),
         note: assignment.note ?? null,
       },
     };
     if (run.json) await writeFile(run.json, JSON.stringify(result, null, 2) + '\n');
-    console.log(`chiaroscuro over WebRTC: ${tabs} tabs (${closed.size} closed mid-round), ${run.dataset}, k=${run.k}, key ${run.keyBits} bits`);
+    console.log(`${run.protocol} over WebRTC: ${tabs} tabs (${closed.size} closed mid-round), ${run.dataset}, k=${run.k}, key ${run.keyBits} bits`);
     console.log(' iter   k   epsilon     inertia   bytes/part   crypto ms/part');
     for (const it of iterations) console.log(`${String(it.index).padStart(5)} ${String(it.k).padStart(3)} ${it.epsilon.toFixed(4).padStart(9)} ${it.inertia.toPrecision(6).padStart(11)} ${String(it.bytesPerParticipant).padStart(12)} ${it.msPerParticipant.toFixed(0).padStart(16)}`);
     console.log(`final inertia ${result.final.inertia.toPrecision(6)} (reference ${result.final.referenceInertia.toPrecision(6)}), ε spent ${result.final.epsilonSpent.toFixed(4)}, round ${wallSeconds.toFixed(1)} s, tabs loaded in ${((tLoaded - wall0) / 1000).toFixed(1)} s`);
-    console.log(`max long task ${result.swarm['longTaskMaxMs'] as number} ms, ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab${run.json ? `, JSON → ${run.json}` : ''}`);
+    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab${run.json ? `, JSON → ${run.json}` : ''}`);
+    if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;
   } catch (e) {
     console.error(`\nswarm: failed: ${e instanceof Error ? e.message : String(e)}`);

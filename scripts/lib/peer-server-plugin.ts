@@ -56,6 +56,10 @@ export function attachPeerServer(httpServer: HttpServer, middlewares: Middleware
     key: opts.key ?? 'peerjs',
     concurrent_limit: opts.concurrentLimit ?? 5000,
     allow_discovery: false,
+    // Signals to an unknown id (a wrong round link) come back as EXPIRE (the client's
+    // 'peer-unavailable') after this long, instead of the default 5 s: joining fails fast.
+    expire_timeout: 1000,
+    cleanup_out_msgs: 250,
   });
   app.on('connection', (c) => connected.add(c.getId()));
   app.on('disconnect', (c) => connected.delete(c.getId()));

@@ -53,9 +53,15 @@ export interface Mesh {
   onMessage(fn: (from: PeerId, channel: Channel, payload: Uint8Array) => void): void;
   /** Link up/down notifications. */
   onPeer(fn: (peer: PeerId, up: boolean) => void): void;
-  /** Whether an incoming link from `peer` may be accepted (used by the connector). */
+  /**
+   * Whether an incoming link from `peer` may be accepted (used by the connector). A peer we are
+   * linked to is accepted: it dials again only after losing its side (a reload), and the new link
+   * replaces ours.
+   */
   accepts(peer: PeerId): boolean;
   disconnect(peer: PeerId): void;
+  /** Why the last dial to `peer` failed (undefined if it did not). */
+  dialError(peer: PeerId): string | undefined;
   stats(): MeshStats;
   close(): void;
 }
@@ -72,6 +78,7 @@ export function createMesh(opts: MeshOptions): Mesh {
   const closedTotals = { bytesSent: 0, bytesReceived: 0, retries: 0, unacked: 0 };
   const dropped: Record<string, number> = {};
   let dialFailures = 0;
+  const dialErrors = new Map<PeerId, string>();
   let closed = false;
   let onMsg: (from: PeerId, ch: Channel, p: Uint8Array) => void = () => {};
   let onPeerFn: (peer: PeerId, up: boolean) => void = () => {};
@@ -82,7 +89,10 @@ export function createMesh(opts: MeshOptions): Mesh {
   };
 
   const adopt = (peer: PeerId, raw: RawChannel): void => {
-    if (closed || links.has(peer)) { raw.close(); return; }
+    if (closed) { raw.close(); return; }
+    // A peer only dials when it has no link to us: an existing link is a stale half (the peer
+    // reloaded) and the new one replaces it (reported as down, then up).
+    links.get(peer)?.close();
     const link = createLink(raw, clock, opts.link);
     links.set(peer, link);
     link.onMessage((ch, p) => onMsg(peer, ch, p));
@@ -105,8 +115,12 @@ export function createMesh(opts: MeshOptions): Mesh {
       if (links.has(peer)) { settle(peer, true); continue; }
       dialing.add(peer);
       dialer.dial(peer).then(
-        (raw) => { dialing.delete(peer); adopt(peer, raw); pump(); },
-        () => { dialing.delete(peer); if (!links.has(peer)) { dialFailures++; settle(peer, false); } pump(); },
+        (raw) => { dialing.delete(peer); dialErrors.delete(peer); adopt(peer, raw); pump(); },
+        (e: unknown) => {
+          dialing.delete(peer);
+          if (!links.has(peer)) { dialFailures++; dialErrors.set(peer, e instanceof Error ? e.message : String(e)); settle(peer, false); }
+          pump();
+        },
       );
     }
   };
@@ -136,12 +150,14 @@ export function createMesh(opts: MeshOptions): Mesh {
     onMessage(fn) { onMsg = fn; },
     onPeer(fn) { onPeerFn = fn; },
     accepts(peer) {
-      if (closed || peer === self || links.has(peer)) return false;
+      if (closed || peer === self) return false;
+      if (links.has(peer)) return true; // re-dial from a reloaded peer: replaces the stale link
       // Glare: both dialling each other. The smaller id's offer wins; the larger id's is refused.
       if (dialing.has(peer) && self < peer) return false;
       return links.size < maxLinks;
     },
     disconnect(peer) { links.get(peer)?.close(); },
+    dialError: (peer) => dialErrors.get(peer),
     stats() {
       const s: MeshStats = { ...closedTotals, dialFailures, dropped: { ...dropped } };
       for (const l of links.values()) {

@@ -24,7 +24,7 @@ export interface Overlay {
   /** Records a link going up or down. */
   linkUp(peer: PeerId): void;
   linkDown(peer: PeerId): void;
-  /** Marks a member as gone for good (left the round / dial failed repeatedly). */
+  /** Marks a member as gone (left the round / dial failed) until it links again ({@link Overlay.linkUp}). */
   forget(peer: PeerId): void;
   /** Members to dial now (not linked, not already planned), to reach the target. */
   plan(): PeerId[];
@@ -62,7 +62,8 @@ export function createOverlay(opts: OverlayOptions): Overlay {
       holders = new Set(h);
       started = true;
     },
-    linkUp(peer) { linked.add(peer); planned.delete(peer); },
+    // A peer that links (again) is alive: a forgotten member back from a reload is a neighbour again.
+    linkUp(peer) { linked.add(peer); planned.delete(peer); gone.delete(peer); },
     linkDown(peer) { linked.delete(peer); planned.delete(peer); },
     forget(peer) { gone.add(peer); planned.delete(peer); linked.delete(peer); },
     plan() {

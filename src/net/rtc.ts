@@ -89,6 +89,11 @@ export function createConnector(opts: ConnectorOptions): Connector {
     for (const c of a.early.splice(0)) a.pc.addIceCandidate(c).catch(() => {});
   };
 
+  // The server says nobody has that id: fail the attempts now instead of at the connect timeout.
+  signalling.onUnavailable?.((peer) => {
+    for (const a of [...attempts.values()]) if (a.remote === peer) a.fail(new Error(`peer-unavailable: ${peer} is not registered on the signalling server`));
+  });
+
   signalling.onSignal((from, s: Signal) => {
     if (closed) return;
     const a = attempts.get(s.conn);

@@ -23,6 +23,7 @@ import type { PeerId } from '../core/transport';
 import type { KeyShare, ThresholdPublicKey } from '../crypto/types';
 import type { CryptoBackend } from '../protocol/crypto-backend';
 import { codecLink } from '../protocol/chiaroscuro/link';
+import { MessageType } from '../protocol/chiaroscuro/messages';
 import { Participant, type ParticipantEvent } from '../protocol/chiaroscuro/participant';
 import { makeRoundConfig, type RoundParams } from '../protocol/chiaroscuro/round';
 import type { ReadonlySeries } from '../core/series';
@@ -30,6 +31,7 @@ import { Channel } from './codec';
 import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, type ControlMessage, type RoundStatus } from './control';
 import { createMesh, type Mesh, type MeshStats } from './mesh';
 import { createOverlay, type Overlay } from './overlay';
+import { yieldingBackend } from './scheduler';
 import { createConnector, type PeerConnectionFactory } from './rtc';
 import { isValidPeerId, peerjsSignalling, type PeerjsServerConfig, type Signalling } from './signalling';
 import { createWebRtcTransport, type WebRtcTransport } from './transport';
@@ -155,19 +157,23 @@ interface Running {
   transport: WebRtcTransport;
   /** Dials what the overlay plans now (after a loss). */
   dial(): Promise<boolean[]>;
+  /** Sends this tab's latest public centroids to `peer` (a rejoining member catches up). */
+  sendLatest(peer: PeerId): void;
   stop(): void;
 }
 
 function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, share: KeyShare | undefined, members: PeerId[], onResult: (r: RoundSession['result']) => void): Running {
   const config = makeRoundConfig(params);
-  const backend = opts.crypto.backendFor(config.publicKey, config.keyBits);
+  // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
+  const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
   const overlay = createOverlay({ self: core.self, degree: opts.net.degree ?? 6, rng: core.rng });
   // The hub is an ordinary gossip neighbour too (it links to everyone; fine for classroom sizes).
   overlay.setMembers(members, config.holderIds);
   for (const p of core.mesh.peers()) overlay.linkUp(p);
   const transport = createWebRtcTransport({ mesh: core.mesh, hub: core.hub, neighbours: () => overlay.neighbours() });
+  const link = codecLink(transport, backend.ciphertextBytes);
   const participant = new Participant({
-    config, link: codecLink(transport, backend.ciphertextBytes), clock: core.clock, backend, rng: core.rng, data: opts.data,
+    config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
     keyShare: share,
     onEvent: (e: ParticipantEvent) => {
       if (e.type === 'iteration-started') core.emit({ type: 'iteration', iteration: e.iteration, iterations: config.iterations });
@@ -182,7 +188,13 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   transport.onFrame((from, frame) => participant.handle(from, frame));
   const dialPlan = (): Promise<boolean[]> => Promise.all(overlay.plan().map((p) => core.mesh.connect(p).then((ok) => { if (!ok) overlay.forget(p); return ok; })));
   const ready = dialPlan().then(async () => { await dialPlan(); });
-  return { participant, backend, ready, overlay, transport, dial: dialPlan, stop: () => { participant.stop(); transport.close(); } };
+  const sendLatest = (peer: PeerId): void => {
+    link.send(peer, {
+      type: MessageType.Centroids, round: config.round, iteration: participant.centroidsIteration,
+      final: participant.done, epsilonSpent: participant.epsilonSpent, centroids: participant.centroids.map((c) => Float64Array.from(c)),
+    });
+  };
+  return { participant, backend, ready, overlay, transport, dial: dialPlan, sendLatest, stop: () => { participant.stop(); transport.close(); } };
 }
 
 function sessionApi(core: Core, link: string, isCreator: boolean, get: { members(): PeerId[]; result(): RoundSession['result']; running(): Running | null }, start: () => Promise<void>, leave: () => void): RoundSession {
@@ -291,6 +303,10 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
       if (!members.includes(from)) members.push(from);
       lobby();
       if (startFor) core.mesh.send(from, Channel.Control, startFor(from));
+      // A member back from a reload: the latest public centroids let it start the next iteration
+      // (or learn the final result) without waiting for the next flood. Sent after 'start' on the
+      // same ordered link, so its participant exists when the frame arrives.
+      if (running && result) running.sendLatest(from);
       if (status === 'lobby' && choice.autoStartAt && members.length >= choice.autoStartAt) void start().catch((e: unknown) => core.emit({ type: 'error', error: String(e) }));
       return;
     }
@@ -309,9 +325,17 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   const rng = opts.rng ?? secureRng();
   const self = opts.id ?? `cs-${round}-${b36(rng, 12)}`;
   if (!isValidPeerId(self)) throw new RangeError(`joinRound: invalid id ${self}`);
-  const core = openCore(self, round, { ...opts, rng });
+  let core = openCore(self, round, { ...opts, rng });
   core.emit({ type: 'phase', phase: 'connecting' });
-  await core.signalling.ready();
+  // A reloaded tab reuses its id: the server may not have noticed the old page's socket close yet.
+  for (let attempt = 1; ; attempt++) {
+    try { await core.signalling.ready(); break; } catch (e) {
+      core.mesh.close(); core.signalling.close();
+      if (!opts.id || attempt >= 8 || !/already taken/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+      core = openCore(self, round, { ...opts, rng });
+    }
+  }
   let members: PeerId[] = [];
   let running: Running | null = null;
   let result: RoundSession['result'] = null;
@@ -344,8 +368,24 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     }
   });
 
-  const linked = await core.mesh.connect(core.hub);
-  if (!linked) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: cannot reach the round's creator (${round}); is the round still open?`); }
+  // A wrong or closed round: the signalling server reports the hub's id as unknown (peer-unavailable)
+  // within about a second; refuse then, naming the round, rather than at the connect timeout.
+  let unknownRound = false;
+  const offUnavailable = core.signalling.onUnavailable?.((p) => { if (p === core.hub) unknownRound = true; });
+  // A failed attempt may be glare (the hub's overlay dialling us back after a reload, the smaller id
+  // wins): retry a few times unless the server said the round does not exist.
+  let linked = false;
+  // If the hub wins the glare, its own dial to us forms the link: keep checking for ~25 s.
+  for (let attempt = 1; !linked && !unknownRound && attempt <= 10; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(4000, 500 * attempt)));
+    linked = core.mesh.has(core.hub) || await core.mesh.connect(core.hub);
+  }
+  offUnavailable?.();
+  if (!linked) {
+    core.mesh.close(); core.signalling.close();
+    if (unknownRound) throw new Error(`joinRound: refused: round ${round} does not exist or has ended (its creator is not on the signalling server)`);
+    throw new Error(`joinRound: cannot reach the round's creator (${round}): ${core.mesh.dialError(core.hub) ?? 'no link'}; is the round still open?`);
+  }
   core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
   const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
   if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }

@@ -23,6 +23,11 @@ export interface Signalling {
   send(to: PeerId, signal: Signal): void;
   /** Installs the single handler of valid signals addressed to us. */
   onSignal(fn: (from: PeerId, signal: Signal) => void): void;
+  /**
+   * Adds a listener told when a peer we signalled is not registered on the server (PeerJS EXPIRE,
+   * i.e. the client's 'peer-unavailable'); returns its removal. Strategies that cannot know omit it.
+   */
+  onUnavailable?(fn: (peer: PeerId) => void): () => void;
   close(): void;
 }
 
@@ -89,6 +94,7 @@ export function peerjsSignalling(self: PeerId, server: PeerjsServerConfig, opts:
   const url = `${server.secure ? 'wss' : 'ws'}://${server.host}:${server.port}${path}peerjs?key=${encodeURIComponent(server.key ?? 'peerjs')}&id=${encodeURIComponent(self)}&token=${token}`;
   const ws = (opts.webSocket ?? ((u: string) => new WebSocket(u)))(url);
   let handler: (from: PeerId, s: Signal) => void = () => {};
+  const unavailable = new Set<(peer: PeerId) => void>();
   let closed = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const outbox: string[] = [];
@@ -118,7 +124,13 @@ export function peerjsSignalling(self: PeerId, server: PeerjsServerConfig, opts:
           if (isValidPeerId(from) && s) handler(from, s);
           break;
         }
-        default: break; // LEAVE / EXPIRE: the link's own close tells us
+        case 'EXPIRE': {
+          // Our signals to `src` sat undelivered on the server: nobody has that id (wrong round, creator gone).
+          const peer = msg['src'];
+          if (isValidPeerId(peer)) for (const fn of [...unavailable]) fn(peer);
+          break;
+        }
+        default: break; // LEAVE: the link's own close tells us
       }
     };
     ws.onerror = () => reject(new Error(`signalling: cannot reach the PeerJS server at ${url.split('?')[0]}`));
@@ -135,9 +147,11 @@ export function peerjsSignalling(self: PeerId, server: PeerjsServerConfig, opts:
       if (open && ws.readyState === 1) ws.send(text); else outbox.push(text);
     },
     onSignal(fn) { handler = fn; },
+    onUnavailable(fn) { unavailable.add(fn); return () => unavailable.delete(fn); },
     close() {
       if (closed) return;
       closed = true;
+      unavailable.clear();
       clearInterval(heartbeat);
       try { if (ws.readyState === 1) ws.send('{"type":"LEAVE"}'); ws.close(); } catch { /* already gone */ }
     },

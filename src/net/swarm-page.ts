@@ -5,10 +5,13 @@
  * long tasks on the main thread are measured with a PerformanceObserver.
  * @module
  */
+import { workerBackend } from '../../workers/backend';
 import { createCryptoPool, type CryptoPool } from '../../workers/pool';
 import { dealPlainThresholdKey } from '../crypto/index';
-import type { ThresholdPublicKey } from '../crypto/types';
-import { plainBackend, type CryptoBackend } from '../protocol/crypto-backend';
+import { plainBackend } from '../protocol/crypto-backend';
+import { plainPpkmCrypto } from '../protocol/ppkm/crypto';
+import type { PpkmParams } from '../protocol/ppkm/params';
+import { poolPpkmCrypto, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createRound, joinRound, type RoundChoice, type RoundSession, type SessionCrypto, type SessionEvent } from './session';
 
 /** What the runner reads back. */
@@ -22,52 +25,29 @@ export interface SwarmPageState {
   bytesSent: number;
   bytesReceived: number;
   cryptoMs: number;
+  /** Longest main-thread task while the round ran (from 'linking' to the final result), ms. */
   longTaskMaxMs: number;
+  /** Long tasks while the round ran. */
   longTasks: number;
+  /** Longest main-thread task since the page loaded (page and module start-up included), ms. */
+  longTaskMaxMsAll: number;
+  /** The longest tasks (at most 20): start (ms since page load), duration and the phase they fell in. */
+  longTaskLog: Array<{ start: number; duration: number; phase: string }>;
   dropped: Record<string, number>;
   errors: string[];
+  /** Largest JS heap seen at a poll. */
   heapBytes: number;
-}
-
-/**
- * A {@link CryptoBackend} over the worker pool for a round's threshold key. (Belongs with the pool in
- * workers/; kept here until the pool engineer ships one.)
- */
-export function poolBackend(pool: CryptoPool, pk: ThresholdPublicKey): CryptoBackend {
-  const n = pk.n, n2 = n * n;
-  let elapsed = 0;
-  const timed = async <T>(p: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try { return await p(); } finally { elapsed += performance.now() - t0; }
-  };
-  const pow2 = (e: number): bigint => (1n << BigInt(e)) % n;
-  return {
-    name: `paillier-${pk.bits}-pool`,
-    plaintextModulus: n,
-    ciphertextModulus: n2,
-    ciphertextBytes: Math.ceil(n2.toString(2).length / 8),
-    encryptVector: (m) => timed(() => pool.encryptVector(pk, m, 'djn')),
-    addVectors: (a, b) => timed(() => pool.addMany(pk, [a, b])),
-    mulConstVector: (c, k) => timed(() => pool.mulConstVector(pk, c, k)),
-    scaleByPowerOfTwo: (c, e) => timed(async () => (e === 0 ? c.slice() : pool.mulConstVector(pk, c, pow2(e)))),
-    mergeScaled: (a, ea, b, eb) => timed(async () => {
-      const e = Math.max(ea, eb);
-      return { c: await pool.linearCombine(pk, [a, b], [pow2(e - ea), pow2(e - eb)]), e };
-    }),
-    partialDecryptVector: (share, c) => timed(async () => {
-      const r = await pool.partialDecryptVector(share, c);
-      return r.values.map((value) => ({ index: r.index, value }));
-    }),
-    combineVector: (key, partials) => timed(() => pool.combineVector(key, partials.map((p) => ({ index: p[0]!.index, values: p.map((x) => x.value) })))),
-    isValidCiphertext: (c) => typeof c === 'bigint' && c > 0n && c < n2,
-    isValidPartial: (v) => typeof v === 'bigint' && v >= 0n && v < n2,
-    elapsedMs: () => elapsed,
-  };
+  /** Results recorded by this page load (the runner resets its copy when this shrinks: a reload). */
+  resultsTotal: number;
+  /** Iterations this tab started (and so contributed to). */
+  contributed: number[];
+  /** True when this page load rejoined a round with an id kept in sessionStorage. */
+  rejoined: boolean;
 }
 
 function poolCrypto(pool: CryptoPool): SessionCrypto {
   return {
-    backendFor: (pk, keyBits) => (keyBits === 0 ? plainBackend(pk) : poolBackend(pool, pk)),
+    backendFor: (pk, keyBits) => (keyBits === 0 ? plainBackend(pk) : workerBackend(pool, pk)),
     async dealKey(keyBits, holders, threshold) {
       if (keyBits === 0) return dealPlainThresholdKey({ bits: 1024, holders, threshold });
       return pool.dealThresholdKey({ bits: keyBits, holders, threshold });
@@ -76,31 +56,58 @@ function poolCrypto(pool: CryptoPool): SessionCrypto {
 }
 
 const params = new URLSearchParams(location.search);
+const REJOIN_KEY = 'chiaroscuro-swarm-join';
 const pool = createCryptoPool({ size: Math.max(1, Math.min(8, Number(params.get('workers') ?? '1') || 1)) });
 const signalling = { host: location.hostname, port: Number(location.port || (location.protocol === 'https:' ? 443 : 80)), path: '/peerjs', secure: location.protocol === 'https:' };
 const iceServers = params.get('ice') ? (JSON.parse(params.get('ice')!) as RTCIceServer[]) : [];
 
 const state: SwarmPageState = {
   self: '', phase: 'idle', iteration: 0, members: 0, peers: 0, results: [], bytesSent: 0, bytesReceived: 0, cryptoMs: 0,
-  longTaskMaxMs: 0, longTasks: 0, dropped: {}, errors: [], heapBytes: 0,
+  longTaskMaxMs: 0, longTasks: 0, longTaskMaxMsAll: 0, longTaskLog: [], dropped: {}, errors: [], heapBytes: 0,
+  resultsTotal: 0, contributed: [], rejoined: false,
 };
 let session: RoundSession | null = null;
+let ppkm: PpkmTab | null = null;
 const statusEl = document.getElementById('status');
 
+// The round's span on this tab: from 'linking' (parameters received) to the final result.
+const span = { from: Infinity, to: Infinity };
+const inRound = (t: number): boolean => t >= span.from && t <= span.to;
+const phaseAt = (t: number): string => (t < span.from ? 'before' : t <= span.to ? 'round' : 'after');
 try {
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) { state.longTasks++; state.longTaskMaxMs = Math.max(state.longTaskMaxMs, e.duration); }
-  }).observe({ entryTypes: ['longtask'] });
+    for (const e of list.getEntries()) {
+      state.longTaskMaxMsAll = Math.max(state.longTaskMaxMsAll, e.duration);
+      if (inRound(e.startTime)) { state.longTasks++; state.longTaskMaxMs = Math.max(state.longTaskMaxMs, e.duration); }
+      const log = state.longTaskLog;
+      log.push({ start: Math.round(e.startTime), duration: Math.round(e.duration), phase: phaseAt(e.startTime) });
+      log.sort((a, b) => b.duration - a.duration);
+      log.length = Math.min(log.length, 20);
+    }
+  }).observe({ type: 'longtask', buffered: true });
 } catch { /* longtask unsupported: reported as 0 */ }
 
 function refresh(): void {
+  if (ppkm) {
+    const s = ppkm.stats();
+    state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.peers = s.peers; state.dropped = s.dropped;
+    state.members = ppkm.node.iterations;
+    const err = ppkm.node.error;
+    if (err !== undefined && !state.errors.length) state.errors.push(err instanceof Error ? err.message : String(err));
+    if (ppkm.node.done && state.phase !== 'finished') {
+      state.phase = 'finished';
+      span.to = performance.now();
+      const last = state.results[state.results.length - 1];
+      if (last) last.final = true;
+    }
+  }
   if (session) {
     const s = session.stats();
     state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.cryptoMs = s.cryptoMs; state.peers = s.peers;
     state.dropped = s.dropped; state.members = session.members().length;
   }
   const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-  state.heapBytes = mem?.usedJSHeapSize ?? 0;
+  state.heapBytes = Math.max(state.heapBytes, mem?.usedJSHeapSize ?? 0);
   if (statusEl) statusEl.textContent = `${state.self} ${state.phase} iteration ${state.iteration} peers ${state.peers}`;
 }
 
@@ -109,8 +116,13 @@ function attach(s: RoundSession): void {
   state.self = s.self;
   s.onEvent((e: SessionEvent) => {
     switch (e.type) {
-      case 'phase': state.phase = e.phase; if (e.detail) state.errors.push(e.detail); break;
-      case 'iteration': state.iteration = e.iteration; break;
+      case 'phase':
+        state.phase = e.phase;
+        if (e.phase === 'linking' && span.from === Infinity) span.from = performance.now();
+        if (e.phase === 'finished') span.to = performance.now();
+        if (e.detail) state.errors.push(e.detail);
+        break;
+      case 'iteration': state.iteration = e.iteration; state.contributed.push(e.iteration); break;
       case 'lobby': state.members = e.members.length; break;
       case 'error': state.errors.push(e.error); break;
       case 'result': {
@@ -130,18 +142,65 @@ const api = {
     attach(s);
     return s.link;
   },
-  async join(link: string, data: number[][], degree?: number): Promise<string> {
-    const s = await joinRound(link, { net: { signalling, iceServers, ...(degree ? { degree } : {}) }, crypto: poolCrypto(pool), data: data.map((d) => Float64Array.from(d)) });
+  async join(link: string, data: number[][], degree?: number, id?: string): Promise<string> {
+    const s = await joinRound(link, { net: { signalling, iceServers, ...(degree ? { degree } : {}) }, crypto: poolCrypto(pool), data: data.map((d) => Float64Array.from(d)), ...(id ? { id } : {}) });
     attach(s);
+    // Kept for this tab only (sessionStorage survives a reload, not a new tab): a reload rejoins.
+    try { sessionStorage.setItem(REJOIN_KEY, JSON.stringify({ link, data, degree: degree ?? 0, id: s.self })); } catch { /* storage disabled */ }
     return s.self;
   },
   async start(): Promise<void> {
     if (!session) throw new Error('swarm page: no session');
     await session.start();
   },
-  state(): SwarmPageState { refresh(); return state; },
-  leave(): void { session?.leave(); pool.terminate(); },
+  /**
+   * The state, with only the results from index `since` on: the runner polls every 500 ms and a full
+   * copy of every iteration's centroids would cost this tab main-thread time to serialise.
+   */
+  /** PPkM: registers `self`, links to the fixed neighbours Γ_i (resolves once all are linked). */
+  async ppkm(o: { self: string; neighbours: string[]; params: PpkmParams; round: number; records: number[][] }): Promise<string> {
+    const crypto = o.params.keyBits === 0 ? plainPpkmCrypto() : poolPpkmCrypto(pool, o.params.keyBits);
+    state.self = o.self;
+    state.phase = 'linking';
+    ppkm = await startPpkmTab({
+      self: o.self, neighbours: o.neighbours, signalling, iceServers, params: o.params, round: o.round, crypto, records: o.records,
+      onIteration: (iteration, centroids) => {
+        state.iteration = iteration;
+        refresh();
+        state.results.push({ iteration, final: false, centroids, epsilonSpent: 0, bytesSent: state.bytesSent, bytesReceived: state.bytesReceived, cryptoMs: 0, at: performance.now() });
+      },
+    });
+    return o.self;
+  },
+  /** PPkM: starts the node (the runner calls it on every tab once all are linked). */
+  ppkmStart(): void {
+    if (!ppkm) throw new Error('swarm page: no ppkm node');
+    state.phase = 'running';
+    span.from = performance.now();
+    ppkm.start();
+  },
+  state(since = 0): SwarmPageState { refresh(); return { ...state, resultsTotal: state.results.length, results: state.results.slice(since) }; },
+  leave(): void { session?.leave(); ppkm?.close(); pool.terminate(); },
 };
 (globalThis as unknown as { swarm: typeof api }).swarm = api;
 state.phase = 'ready';
 refresh();
+
+/** Parses what {@link api.join} stored; null unless every field has the expected shape. */
+function storedJoin(): { link: string; data: number[][]; degree: number; id: string } | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(REJOIN_KEY) ?? 'null') as Record<string, unknown> | null;
+    if (!v || typeof v['link'] !== 'string' || typeof v['id'] !== 'string' || typeof v['degree'] !== 'number') return null;
+    const data = v['data'];
+    if (!Array.isArray(data) || !data.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number'))) return null;
+    return { link: v['link'], data: data as number[][], degree: v['degree'], id: v['id'] };
+  } catch { return null; }
+}
+
+// A reloaded tab rejoins its round with the same id; it contributes from the next iteration on.
+const again = storedJoin();
+if (again) {
+  state.rejoined = true;
+  state.phase = 'rejoining';
+  void api.join(again.link, again.data, again.degree || undefined, again.id).catch((e: unknown) => { state.errors.push(`rejoin: ${e instanceof Error ? e.message : String(e)}`); });
+}

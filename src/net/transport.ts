@@ -8,6 +8,7 @@
 import { MAX_FRAME_BYTES, type PeerId, type Transport } from '../core/transport';
 import { Channel } from './codec';
 import type { Mesh } from './mesh';
+import { createTaskQueue } from './scheduler';
 import { isValidPeerId } from './signalling';
 
 const enc = new TextEncoder();
@@ -47,11 +48,17 @@ export function createWebRtcTransport(opts: WebRtcTransportOptions): WebRtcTrans
   const drops: Partial<Record<TransportDrop, number>> = {};
   let handler: (from: PeerId, frame: Uint8Array) => void = () => {};
   let closed = false;
+  // One frame per macrotask, in and out: a burst (a flood of centroids, gossip from several
+  // neighbours) must not become one long main-thread task.
+  const tasks = createTaskQueue();
   const drop = (r: TransportDrop): void => { drops[r] = (drops[r] ?? 0) + 1; };
 
   const deliver = (from: PeerId, frame: Uint8Array): void => {
     if (closed) return;
-    try { handler(from, frame); } catch { /* handlers must not throw; never let one kill the link */ }
+    tasks.push(() => {
+      if (closed) return;
+      try { handler(from, frame); } catch { /* handlers must not throw; never let one kill the link */ }
+    });
   };
 
   return {
@@ -62,15 +69,18 @@ export function createWebRtcTransport(opts: WebRtcTransportOptions): WebRtcTrans
       if (frame.length > MAX_FRAME_BYTES) throw new RangeError(`transport: frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
       if (closed) return;
       if (to === self) { queueMicrotask(() => deliver(self, frame)); return; }
-      if (mesh.has(to)) {
-        const out = new Uint8Array(frame.length + 1);
-        out.set(frame, 1);
-        mesh.send(to, Channel.Protocol, out);
-      } else if (self !== hub && mesh.has(hub)) {
-        mesh.send(hub, Channel.Protocol, relayFrame(to, self, frame));
-      } else {
-        drop('no-route');
-      }
+      tasks.push(() => {
+        if (closed) return;
+        if (mesh.has(to)) {
+          const out = new Uint8Array(frame.length + 1);
+          out.set(frame, 1);
+          mesh.send(to, Channel.Protocol, out);
+        } else if (self !== hub && mesh.has(hub)) {
+          mesh.send(hub, Channel.Protocol, relayFrame(to, self, frame));
+        } else {
+          drop('no-route');
+        }
+      });
     },
     onFrame(fn) { handler = fn; },
     receive(from, payload) {
@@ -94,6 +104,6 @@ export function createWebRtcTransport(opts: WebRtcTransportOptions): WebRtcTrans
       if (from !== hub || to !== self) return drop('relay-not-hub');
       deliver(claimed, frame);
     },
-    close() { closed = true; },
+    close() { closed = true; tasks.close(); },
   };
 }

@@ -62,4 +62,17 @@ describe('a Chiaroscuro round between participants over real WebRTC', () => {
     await expect(joinRound("http://x/#join=bad", { net: net(), crypto: crypto_, data: [] })).rejects.toThrow(/expected #join=/);
     expect(creator.members().length).toBe(1);
   });
+
+  it('a wrong round id is refused at once, naming the round (peer-unavailable, not the connect timeout)', async () => {
+    const creator = await createRound({
+      net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://x/',
+      round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations: 1, epsilon: 1, strategy: 'uniform', smoothing: 1, keyBits: 0 },
+    });
+    sessions.push(creator);
+    const wrong = creator.link.replace(/#join=[a-z0-9]{10}\./, '#join=nosuchround.');
+    // A 60 s connect timeout: only the server's peer-unavailable answer can produce this refusal in time.
+    const slow = { ...net(), connectTimeoutMs: 60_000 };
+    await expect(joinRound(wrong, { net: slow, crypto: crypto_, data: series(1) })).rejects.toThrow(/refused: round nosuchround does not exist or has ended/);
+    expect(creator.members().length).toBe(1);
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
 /**
  * End-to-end: `npm run swarm` with real tabs over real WebRTC, including the fault case of BRIEF:
- * 20 % of the tabs close mid-round and the rest still finish (key holders ≥ threshold remain).
+ * 20 % of the tabs close mid-round and the rest still finish (key holders ≥ threshold remain);
+ * a reloaded tab rejoins with its id and contributes again; PPkM runs over WebRTC too.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -8,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import type { RunResult } from '../../../src/sim/contract';
+import { parseRunOptions } from '../../../src/sim/options';
+import { runPpkmSimulation } from '../../../src/sim/ppkm/run';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -46,5 +50,50 @@ describe('npm run swarm', () => {
     expect(out.final.centroids.length).toBeGreaterThan(0);
     expect(Number.isFinite(out.final.inertia)).toBe(true);
     expect(out.iterations.every((it) => it.bytesPerParticipant > 0)).toBe(true);
+  }, 180_000);
+
+  it('a reloaded tab rejoins with the same id and contributes from the next iteration', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'swarm-')), 'out.json');
+    // Slow cycles: the round must outlast a page reload on a loaded 2-core machine (several seconds).
+    const r = await swarm(['--tabs', '6', '--dataset', 'italy', '--k', '3', '--iterations', '6', '--key-bits', '0',
+      '--population', '100000', '--cycle-ms', '300', '--reload', '1', '--timeout', '150', '--json', json]);
+    expect(r.stderr + r.stdout).toMatch(/reloaded tabs \d+ after iteration \d+/);
+    expect(r.code, r.stderr.replace(/\r/g, '\n').slice(-1500)).toBe(0);
+    type Reloaded = { tab: number; id: string; afterIteration: number; sameId: boolean; rejoined: boolean; contributed: number[]; finalIteration: number };
+    const out = JSON.parse(readFileSync(json, 'utf8')) as RunResult & { swarm: { reloaded: Reloaded[]; finishedTabs: number; centroidsAgree: boolean } };
+    expect(out.swarm.finishedTabs).toBe(6);
+    expect(out.swarm.centroidsAgree).toBe(true);
+    const [re] = out.swarm.reloaded;
+    expect(re).toBeDefined();
+    expect(re!.sameId).toBe(true);
+    expect(re!.rejoined).toBe(true);
+    // It started (contributed to) a later iteration than the one it had reached before the reload.
+    expect(re!.contributed.length).toBeGreaterThan(0);
+    expect(Math.min(...re!.contributed)).toBeGreaterThan(re!.afterIteration);
+    expect(re!.finalIteration).toBe(out.final.iterations);
+  }, 180_000);
+
+  it('PPkM over WebRTC: 4 tabs on a complete graph, 512-bit keys in the worker pool, equal centroids at every tab', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'swarm-')), 'out.json');
+    const r = await swarm(['--protocol', 'ppkm', '--tabs', '4', '--neighbors', '3', '--dataset', 'italy', '--k', '3',
+      '--iterations', '5', '--key-bits', '512', '--timeout', '120', '--json', json]);
+    expect(r.code, r.stderr.replace(/\r/g, '\n').slice(-1500)).toBe(0);
+    const out = JSON.parse(readFileSync(json, 'utf8')) as RunResult & { swarm: { centroidsAgree: boolean; graphDegrees: number[]; dropped: Record<string, number> } };
+    expect(out.protocol).toBe('ppkm');
+    expect(out.transport).toBe('webrtc');
+    expect(out.swarm.graphDegrees).toEqual([3, 3, 3, 3]);
+    expect(out.swarm.centroidsAgree).toBe(true);
+    expect(out.swarm.dropped).toEqual({});
+    expect(out.final.epsilonSpent).toBe(0);
+    expect(out.final.centroids.length).toBe(3);
+    // PPkM is exact k-means up to fixed point: on a complete graph it is Lloyd from the same start.
+    expect(Math.abs(out.final.inertia - out.final.referenceInertia) / out.final.referenceInertia).toBeLessThan(1e-3);
+    expect(out.iterations.every((it) => it.bytesPerParticipant > 0)).toBe(true);
+    // The in-memory simulator (plain arithmetic, same graph, data and start) ends with the very same
+    // centroids: PPkM's fixed-point result does not depend on the key or the transport.
+    const sim = await runPpkmSimulation(parseRunOptions(['--protocol', 'ppkm', '--participants', '4', '--neighbors', '3',
+      '--dataset', 'italy', '--k', '3', '--iterations', '5', '--key-bits', '0']), { readPublicFile: (p) => readFile(join(root, 'public', p)) });
+    expect(out.final.centroids).toEqual(sim.final.centroids);
+    expect(out.final.iterations).toBe(sim.final.iterations);
   }, 180_000);
 });

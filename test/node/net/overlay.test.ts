@@ -82,3 +82,18 @@ describe('bounded random overlay', () => {
     expect(() => createOverlay({ self: 'a', degree: 0, rng: seededRng(1) })).toThrow(RangeError);
   });
 });
+
+describe('overlay: a forgotten member that links again', () => {
+  it('is a neighbour again (a tab back from a reload)', () => {
+    const o = createOverlay({ self: 'a', degree: 2, rng: seededRng(1) });
+    o.setMembers(['a', 'b', 'c'], []);
+    o.linkUp('b');
+    expect(o.neighbours()).toEqual(['b']);
+    o.linkDown('b');
+    o.forget('b'); // its page went away and a dial to it failed
+    expect(o.neighbours()).toEqual([]);
+    expect(o.plan()).not.toContain('b');
+    o.linkUp('b'); // it rejoined and linked to us
+    expect(o.neighbours()).toEqual(['b']);
+  });
+});

@@ -67,7 +67,10 @@ describe('mesh with a fake peer factory', () => {
     hub.onFrame((from, f) => got.push([`hub<-${from}`, f[0]!]));
     a.send('hub', Uint8Array.of(1));   // direct
     a.send('b', Uint8Array.of(2));     // a has no link to b: relayed by the hub
-    net.flush();
+    // Frames go out and come in one per macrotask (main-thread slicing): drain both queues.
+    const drain = async (): Promise<void> => { for (let i = 0; i < 6; i++) { await new Promise((r) => setTimeout(r, 0)); net.flush(); } };
+    expect(got).toEqual([]); // nothing is sent synchronously
+    await drain();
     expect(got).toEqual([['hub<-a', 1], ['a', 2]]); // b sees the real sender a
     // A member forging a relay "from hub" to b: b only accepts relays arriving on the hub's link.
     const forged = new Uint8Array([1, 1, 98, 3, 104, 117, 98, 9]);
@@ -75,12 +78,13 @@ describe('mesh with a fake peer factory', () => {
     expect(b.drops['relay-not-hub']).toBe(1);
     // A relay whose claimed sender is a lie: the hub stamps the real one.
     aMesh.send('hub', Channel.Protocol, new Uint8Array([1, 1, 98, 1, 122, 7]));
-    net.flush();
+    await drain();
     expect(got[2]).toEqual(['a', 7]);
     b.receive('hub', Uint8Array.of(9));
     b.receive('hub', new Uint8Array(0));
     expect(b.drops).toMatchObject({ kind: 1, empty: 1 });
     hub.send('nobody', Uint8Array.of(1));
+    await drain();
     expect(hub.drops['no-route']).toBe(1);
     expect(() => a.send('b', new Uint8Array(4 * 1024 * 1024 + 1))).toThrow(RangeError);
   });
@@ -133,5 +137,32 @@ describe('control messages and links', () => {
     expect(isValidPeerId('cs-abc-hub')).toBe(true);
     expect(isValidPeerId('a b')).toBe(false);
     expect(isValidPeerId('x'.repeat(65))).toBe(false);
+  });
+});
+
+describe('mesh: a reloaded peer re-dials', () => {
+  it('its new link replaces the stale one (down then up) and traffic flows on the new link', async () => {
+    const net = fakeNetwork();
+    const hub = net.add('hub');
+    const a1 = net.add('a');
+    const events: string[] = [];
+    hub.onPeer((p, up) => events.push(`${p}:${up ? 'up' : 'down'}`));
+    const got: string[] = [];
+    hub.onMessage((from, _ch, p) => got.push(`${from}:${p[0]}`));
+    expect(await a1.connect('hub')).toBe(true);
+    expect(hub.accepts('a')).toBe(true); // linked, yet a re-dial is accepted (the peer lost its side)
+    // The tab reloads: same id, fresh mesh, no link on its side; the hub still holds the old one.
+    const a2 = net.add('a');
+    const a2got: string[] = [];
+    a2.onMessage((from, _ch, p) => a2got.push(`${from}:${p[0]}`));
+    expect(await a2.connect('hub')).toBe(true);
+    expect(events).toEqual(['a:up', 'a:down', 'a:up']);
+    expect(hub.peers()).toEqual(['a']);
+    a2.send('hub', Channel.Control, Uint8Array.of(7));
+    hub.send('a', Channel.Control, Uint8Array.of(8));
+    net.flush();
+    expect(got).toEqual(['a:7']);
+    expect(a2got).toEqual(['hub:8']);
+    expect(hub.accepts('hub')).toBe(false);
   });
 });
