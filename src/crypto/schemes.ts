@@ -12,7 +12,7 @@ import type { EncryptionVariant, NoncePool } from './nonce-pool';
 import { createNoncePool, encryptOnline } from './nonce-pool';
 import type { DjnParams } from './djn';
 import type { DealtThresholdKey } from './threshold';
-import { assertThresholdPublicKey, combinePartials, MAX_HOLDERS, partialDecrypt } from './threshold';
+import { assertThresholdPublicKey, choosePartials, combinePartials, MAX_HOLDERS, partialDecrypt } from './threshold';
 import { assertBigint } from './modmath';
 import { bigintToBytes, bytesToBigint, ciphertextBytes, decodeCiphertext, encodeCiphertext } from './serialize';
 
@@ -155,19 +155,7 @@ export function plainThresholdDecryption(pk: ThresholdPublicKey): ThresholdDecry
       return { index: share.index, value: c };
     },
     combine(partials) {
-      if (!Array.isArray(partials)) throw new TypeError('partial decryptions must be an array');
-      const seen = new Set<number>();
-      for (const pd of partials) {
-        if (typeof pd !== 'object' || pd === null) throw new TypeError('partial decryption must be an object');
-        if (!Number.isInteger(pd.index) || pd.index < 1 || pd.index > pk.holders) {
-          throw new RangeError(`unknown partial decryption index ${String(pd.index)}: expected 1..${pk.holders}`);
-        }
-        if (seen.has(pd.index)) throw new RangeError(`duplicate partial decryption index ${pd.index}`);
-        seen.add(pd.index);
-        check(pd.value, `partial decryption ${pd.index} value`);
-      }
-      if (partials.length < pk.threshold) throw new RangeError(`need ${pk.threshold} partial decryptions, got ${partials.length}`);
-      const chosen = [...partials].sort((a, b) => a.index - b.index).slice(0, pk.threshold);
+      const chosen = choosePartials(pk, partials, check);
       const value = chosen[0]!.value;
       if (chosen.some((pd) => pd.value !== value)) {
         throw new RangeError('partial decryptions are inconsistent (wrong key, different ciphertexts or a corrupted share)');

@@ -136,14 +136,16 @@ export function partialDecrypt(share: KeyShare, c: bigint): PartialDecryption {
 }
 
 /**
- * Combines ≥ threshold partial decryptions with distinct indices into the plaintext. Uses the
- * threshold smallest indices: c′ = Π c_i^(2λ_i), λ_i = Δ·Π_{j≠i} j/(j − i) ∈ ℤ, and
- * m = L(c′)·(4Δ²)⁻¹ mod n.
- * @throws RangeError on duplicate or out-of-range indices, too few partials, or when the partials are
- * inconsistent (c′ ≢ 1 mod n: wrong key, different ciphertexts or a corrupted share)
+ * Validates a set of partial decryptions against a threshold key and returns the `threshold` ones with
+ * the smallest indices, sorted. Shared by real and plain threshold decryption so both refuse alike.
+ * @param checkValue asserts one partial's value, naming it as `what`
+ * @throws TypeError on a non-array or non-object; RangeError on unknown or duplicate indices, too few
  */
-export function combinePartials(pk: ThresholdPublicKey, partials: readonly PartialDecryption[]): bigint {
-  const n2 = assertThresholdPublicKey(pk);
+export function choosePartials(
+  pk: ThresholdPublicKey,
+  partials: readonly PartialDecryption[],
+  checkValue: (value: bigint, what: string) => void,
+): PartialDecryption[] {
   if (!Array.isArray(partials)) throw new TypeError('partial decryptions must be an array');
   const seen = new Set<number>();
   for (const pd of partials) {
@@ -153,13 +155,27 @@ export function combinePartials(pk: ThresholdPublicKey, partials: readonly Parti
     }
     if (seen.has(pd.index)) throw new RangeError(`duplicate partial decryption index ${pd.index}`);
     seen.add(pd.index);
-    assertBigint(pd.value, `partial decryption ${pd.index} value`);
-    if (pd.value <= 0n || pd.value >= n2) throw new RangeError(`partial decryption ${pd.index} value must be in [1, n²)`);
+    checkValue(pd.value, `partial decryption ${pd.index} value`);
   }
   if (partials.length < pk.threshold) {
     throw new RangeError(`need ${pk.threshold} partial decryptions, got ${partials.length}`);
   }
-  const chosen = [...partials].sort((a, b) => a.index - b.index).slice(0, pk.threshold);
+  return [...partials].sort((a, b) => a.index - b.index).slice(0, pk.threshold);
+}
+
+/**
+ * Combines ≥ threshold partial decryptions with distinct indices into the plaintext. Uses the
+ * threshold smallest indices: c′ = Π c_i^(2λ_i), λ_i = Δ·Π_{j≠i} j/(j − i) ∈ ℤ, and
+ * m = L(c′)·(4Δ²)⁻¹ mod n.
+ * @throws RangeError on duplicate or out-of-range indices, too few partials, or when the partials are
+ * inconsistent (c′ ≢ 1 mod n: wrong key, different ciphertexts or a corrupted share)
+ */
+export function combinePartials(pk: ThresholdPublicKey, partials: readonly PartialDecryption[]): bigint {
+  const n2 = assertThresholdPublicKey(pk);
+  const chosen = choosePartials(pk, partials, (value, what) => {
+    assertBigint(value, what);
+    if (value <= 0n || value >= n2) throw new RangeError(`${what} must be in [1, n²)`);
+  });
   const D = delta(pk.holders);
   let positive = 1n, negative = 1n;
   for (const { index: i, value } of chosen) {
