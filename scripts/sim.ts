@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
-import { runSimulation } from '../src/sim/run';
+import { runSimulationDetailed } from '../src/sim/run';
 import type { SimProgress } from '../src/sim/run';
 
 const root = resolve(import.meta.dirname, '..');
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   }
   const { json, ...config } = opts;
   const rows: string[] = [];
-  const result = await runSimulation(config, {
+  const { result, details } = await runSimulationDetailed(config, {
     readPublicFile: (path) => readFile(resolve(root, 'public', path)),
     readFile: (path) => readFile(resolve(path)),
     onProgress: bar,
@@ -57,9 +57,12 @@ async function main(): Promise<number> {
   }
   console.log(`final: ${f.iterations} iterations, ${f.centroids.length} centroids, inertia ${f.inertia.toFixed(4)}, ` +
     `reference ${f.referenceInertia.toFixed(4)} (ratio ${(f.inertia / f.referenceInertia).toFixed(3)}), ` +
-    `ε spent ${f.epsilonSpent.toFixed(4)}, ${f.wallSeconds.toFixed(1)} s wall, peak RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+    `ε spent ${f.epsilonSpent.toFixed(4)}, ${f.wallSeconds.toFixed(1)} s wall, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  if (details) console.log(`stop: ${details.stopReason}: ${details.stopMessage}`);
   if (json) {
-    await writeFile(resolve(json), `${JSON.stringify(result, null, 2)}\n`);
+    // stopReason is an additive field beside the BRIEF §7 result.
+    const out = details ? { ...result, final: { ...f, stopReason: details.stopReason } } : result;
+    await writeFile(resolve(json), `${JSON.stringify(out, null, 2)}\n`);
     console.log(`wrote ${json}`);
   }
   return 0;

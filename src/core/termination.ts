@@ -32,8 +32,15 @@ export function maxCentroidShift(
   return m;
 }
 
-/** Why a run stops; `null` from {@link shouldStop} means "go on". */
-export type StopReason = 'max-iterations' | 'budget-exhausted' | 'converged';
+/**
+ * Why a run stops; `null` from {@link shouldStop} means "go on". `all-centroids-ejected`: every
+ * centroid's noisy count fell below the ejection threshold (noise too large for the population:
+ * a larger ε, more participants or a larger calibration population helps).
+ */
+export type StopReason = 'max-iterations' | 'budget-exhausted' | 'converged' | 'all-centroids-ejected';
+
+/** Every {@link StopReason}, in {@link shouldStop}'s order of precedence. */
+export const STOP_REASONS: readonly StopReason[] = Object.freeze(['all-centroids-ejected', 'max-iterations', 'budget-exhausted', 'converged']);
 
 /** Input of {@link shouldStop}. */
 export interface StopState {
@@ -44,15 +51,18 @@ export interface StopState {
   budgetRemaining: number;
   /** Last {@link maxCentroidShift}; Infinity or undefined before the first update. */
   shift?: number;
-  /** Stop when shift ≤ tolerance. */
+  /** Stop when shift ≤ tolerance; 0 = never stop on stability (not even for a shift of exactly 0). */
   tolerance: number;
+  /** Centroids alive after this iteration's ejection; 0 stops with `all-centroids-ejected`. */
+  alive?: number;
   /** Stop when the remaining budget is at most this (default 0); e.g. the smallest useful ε_ℓ. */
   minEpsilon?: number;
 }
 
 /**
  * The reason to stop after the current iteration, or null to continue. Checked in this order:
- * iteration cap, budget exhaustion, convergence.
+ * all centroids ejected (nothing left to iterate on), iteration cap, budget exhaustion, convergence
+ * (only with tolerance > 0: tolerance 0 means "never stop on stability").
  * @throws RangeError on negative or NaN inputs
  */
 export function shouldStop(s: StopState): StopReason | null {
@@ -61,8 +71,10 @@ export function shouldStop(s: StopState): StopReason | null {
   if (Number.isNaN(s.budgetRemaining)) throw new RangeError('shouldStop: budgetRemaining is NaN');
   if (!(s.tolerance >= 0)) throw new RangeError(`shouldStop: tolerance must be >= 0, got ${s.tolerance}`);
   if (s.shift !== undefined && Number.isNaN(s.shift)) throw new RangeError('shouldStop: shift is NaN');
+  if (s.alive !== undefined && (!Number.isInteger(s.alive) || s.alive < 0)) throw new RangeError(`shouldStop: alive must be a non-negative integer, got ${s.alive}`);
+  if (s.alive === 0) return 'all-centroids-ejected';
   if (s.iteration >= s.maxIterations) return 'max-iterations';
   if (s.budgetRemaining <= (s.minEpsilon ?? 0)) return 'budget-exhausted';
-  if (s.shift !== undefined && s.shift <= s.tolerance) return 'converged';
+  if (s.tolerance > 0 && s.shift !== undefined && s.shift <= s.tolerance) return 'converged';
   return null;
 }

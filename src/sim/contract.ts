@@ -70,5 +70,7 @@ export interface RunResult {
     epsilonSpent: number;
     iterations: number;
     wallSeconds: number;
+    /** Why the run ended (see docs/PROTOCOL.md, Termination). */
+    stopReason?: 'max-iterations' | 'budget-exhausted' | 'converged' | 'all-centroids-ejected' | 'stalled';
   };
 }

@@ -33,8 +33,14 @@ export interface ObjectLink<M> {
 }
 
 interface Node {
-  neighbours: PeerId[];
+  id: PeerId;
+  neighbours: Node[];
   alive: boolean;
+  /** Bytes sent (kept here: a Map update per message was a hot spot at 10^5 nodes). */
+  bytes: number;
+  /** Live neighbours, valid while `liveEpoch` equals the network's departure count. */
+  live: PeerId[];
+  liveEpoch: number;
   deliver: ((from: PeerId, payload: unknown) => void) | null;
 }
 
@@ -42,13 +48,12 @@ interface Node {
 export class MemoryNetwork {
   /** While true no message is lost (setup over a reliable channel, e.g. key shares with acks). */
   reliable = false;
-  /** Bytes sent per node (index = insertion order) and in total. */
-  readonly bytesSent = new Map<PeerId, number>();
   totalBytes = 0;
   messages = 0;
   lost = 0;
 
   private readonly nodes = new Map<PeerId, Node>();
+  private departures = 0;
   private readonly clock: VirtualClock;
   private readonly rng: Rng;
   private readonly latency: readonly [number, number];
@@ -68,11 +73,15 @@ export class MemoryNetwork {
   private node(id: PeerId): Node {
     let n = this.nodes.get(id);
     if (!n) {
-      n = { neighbours: [], alive: true, deliver: null };
+      n = { id, neighbours: [], alive: true, bytes: 0, live: [], liveEpoch: -1, deliver: null };
       this.nodes.set(id, n);
-      this.bytesSent.set(id, 0);
     }
     return n;
+  }
+
+  /** Bytes sent per node (insertion order) . */
+  get bytesSent(): Map<PeerId, number> {
+    return new Map([...this.nodes.values()].map((n) => [n.id, n.bytes]));
   }
 
   /** Connects every node to `degree` random others (symmetric links, so degrees are ≈ 2·degree… capped). */
@@ -91,17 +100,31 @@ export class MemoryNetwork {
         sets[j]!.add(i);
       }
     }
-    ids.forEach((id, i) => { this.node(id).neighbours = [...sets[i]!].map((j) => ids[j]!); });
+    const nodes = ids.map((id) => this.node(id));
+    nodes.forEach((node, i) => { node.neighbours = [...sets[i]!].map((j) => nodes[j]!); node.liveEpoch = -1; });
   }
 
   /** Live neighbours of a node (departed ones are noticed and skipped). */
   neighboursOf(id: PeerId): PeerId[] {
-    return this.node(id).neighbours.filter((p) => this.nodes.get(p)?.alive === true);
+    return this.liveNeighbours(this.node(id)).slice();
+  }
+
+  /** Cached per node until the next departure (a fresh array per gossip cycle was a hot spot). */
+  private liveNeighbours(node: Node): PeerId[] {
+    if (node.liveEpoch !== this.departures) {
+      const out: PeerId[] = [];
+      for (const p of node.neighbours) if (p.alive) out.push(p.id);
+      node.live = out;
+      node.liveEpoch = this.departures;
+    }
+    return node.live;
   }
 
   /** Marks a node as departed: it neither sends nor receives anymore. */
   leave(id: PeerId): void {
-    this.node(id).alive = false;
+    const n = this.node(id);
+    if (n.alive) this.departures++;
+    n.alive = false;
   }
 
   /** Whether a node is still in the round. */
@@ -109,12 +132,12 @@ export class MemoryNetwork {
     return this.nodes.get(id)?.alive === true;
   }
 
-  private post(from: PeerId, to: PeerId, payload: unknown, bytes: number): void {
-    const src = this.nodes.get(from);
-    if (!src?.alive) return;
+  private post(src: Node, to: PeerId, payload: unknown, bytes: number): void {
+    if (!src.alive) return;
+    const from = src.id;
     this.messages++;
     this.totalBytes += bytes;
-    this.bytesSent.set(from, (this.bytesSent.get(from) ?? 0) + bytes);
+    src.bytes += bytes;
     if (!this.reliable && this.loss > 0 && this.rng.nextFloat() < this.loss) {
       this.lost++;
       return;
@@ -132,12 +155,12 @@ export class MemoryNetwork {
     const node = this.node(id);
     return {
       self: id,
-      neighbours: () => this.neighboursOf(id),
+      neighbours: () => this.liveNeighbours(node),
       send: (to, frame) => {
         if (frame.length > MAX_FRAME_BYTES) throw new RangeError(`send: frame of ${frame.length} bytes exceeds ${MAX_FRAME_BYTES}`);
         const copy = frame.slice(); // the receiver must not see later mutations of the sender's buffer
         this.onFrame?.(id, to, copy);
-        this.post(id, to, copy, copy.length);
+        this.post(node, to, copy, copy.length);
       },
       onFrame: (handler) => {
         node.deliver = (from, payload) => handler(from, payload as Uint8Array);
@@ -152,8 +175,8 @@ export class MemoryNetwork {
     node.deliver = (from, payload) => deliver(from, payload as M);
     return {
       self: id,
-      neighbours: () => this.neighboursOf(id),
-      send: (to, msg) => this.post(id, to, msg, size(msg)),
+      neighbours: () => this.liveNeighbours(node),
+      send: (to, msg) => this.post(node, to, msg, size(msg)),
     };
   }
 }

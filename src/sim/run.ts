@@ -21,6 +21,7 @@ import { encodedSize, MessageType } from '../protocol/chiaroscuro/messages';
 import type { ChiaroscuroMessage, DropReason } from '../protocol/chiaroscuro/messages';
 import { Participant } from '../protocol/chiaroscuro/participant';
 import type { ParticipantEvent, Release } from '../protocol/chiaroscuro/participant';
+import type { StopReason } from '../core/termination';
 import { defaultThreshold, makeRoundConfig, roundLayout } from '../protocol/chiaroscuro/round';
 import type { RoundConfig } from '../protocol/chiaroscuro/round';
 import type { IterationReport, RunConfig, RunResult } from './contract';
@@ -73,6 +74,8 @@ export interface SimulationHooks {
   onEvent?: (participant: number, e: ParticipantEvent) => void;
   /** Overrides the crypto backend (e.g. a worker pool); must match the dealt key. */
   backend?: CryptoBackend;
+  /** Probability that an empty cluster survives ejection (default 0.01, see round.ts). */
+  ejectionFalseKeep?: number;
 }
 
 /** Extra outputs for tests and the lab view, beside the BRIEF §7 result. */
@@ -87,6 +90,30 @@ export interface SimulationDetails {
   lostMessages: number;
   departed: number;
   stoppedEarly: boolean;
+  /**
+   * Why the round ended: a {@link StopReason} from the final Centroids message, or `stalled` (no
+   * aggregator could decrypt; the run ran out of events). With `all-centroids-ejected` the final
+   * centroids are the previous iteration's (the public initial ones if it happened in iteration 1).
+   */
+  stopReason: StopReason | 'stalled';
+  /** Human explanation of {@link stopReason}. */
+  stopMessage: string;
+}
+
+/** A human explanation of a stop reason (shown by `npm run sim` and notes). */
+export function describeStop(reason: StopReason | 'stalled', iterations: number, release?: Release): string {
+  switch (reason) {
+    case 'max-iterations': return `reached the iteration cap (${iterations})`;
+    case 'budget-exhausted': return `privacy budget exhausted after ${iterations} iteration(s)`;
+    case 'converged': return `centroids stable after ${iterations} iteration(s)`;
+    case 'stalled': return `the round stalled after ${iterations} iteration(s) (no aggregator could decrypt)`;
+    case 'all-centroids-ejected': {
+      const min = release ? ` (every noisy count < ejection threshold ${release.minCount.toFixed(1)})` : '';
+      return `all centroids were ejected in iteration ${iterations}${min}: the DP noise exceeds every cluster's size; ` +
+        'use a larger ε, more participants (N) or a larger calibration population (--population). ' +
+        `Final centroids are those of iteration ${iterations - 1}${iterations === 1 ? ' (the public initial centroids, no result)' : ''}`;
+    }
+  }
 }
 
 /** Runs one simulated round and returns the BRIEF §7 result. */
@@ -151,6 +178,7 @@ export async function runSimulationDetailed(
     participants: N, population: config.population, dropout: config.churn,
     ...(hooks.cycles !== undefined ? { cycles: hooks.cycles } : {}),
     ...(hooks.noise !== undefined ? { noise: hooks.noise } : {}),
+    ...(hooks.ejectionFalseKeep !== undefined ? { ejectionFalseKeep: hooks.ejectionFalseKeep } : {}),
     initSeed: config.seed,
   };
   let dealt: { publicKey: ThresholdPublicKey; shares: KeyShare[] };
@@ -189,11 +217,16 @@ export async function runSimulationDetailed(
   const centroidsPerIteration: number[][][] = [];
   let finalCentroids: number[][] = round.initialCentroids.map((c) => c.slice());
   let finalSeen = false;
+  let finalReason = null as StopReason | null;
+  // The first error inside any participant (a bug, not a network fault): fails the run loudly instead
+  // of letting the round stall silently with zero iterations.
+  let failure = null as { participant: number; error: unknown } | null;
   let epsilonSpent = 0;
   let lastBytes = 0;
   let lastWall = performance.now();
-  const onCentroids = (iteration: number, cs: Float64Array[], eps: number, final: boolean): void => {
+  const onCentroids = (iteration: number, cs: Float64Array[], eps: number, final: boolean, reason: StopReason | undefined): void => {
     if (iteration === 0 || iteration <= reports.length) return;
+    if (final) finalReason = reason ?? null;
     const centroids = cs.map((c) => Array.from(c));
     const now = performance.now();
     const release = releases.find((r) => r.iteration === iteration);
@@ -236,7 +269,8 @@ export async function runSimulationDetailed(
       onWork: (w) => clock.track(w),
       onEvent: (e) => {
         if (e.type === 'released') releases.push(e.release);
-        else if (e.type === 'centroids') onCentroids(e.msg.iteration, e.msg.centroids, e.msg.epsilonSpent, e.msg.final);
+        else if (e.type === 'centroids') onCentroids(e.msg.iteration, e.msg.centroids, e.msg.epsilonSpent, e.msg.final, e.msg.stopReason);
+        else if (e.type === 'error' && !failure) failure = { participant: i, error: e.error };
         hooks.onEvent?.(i, e);
       },
     });
@@ -260,8 +294,9 @@ export async function runSimulationDetailed(
     else dealerLink.send(to, msg);
   });
   dealt = { publicKey: dealt.publicKey, shares: [] };
-  await clock.run();
+  await clock.run({ stop: () => failure !== null });
   net.reliable = false;
+  throwIfFailed(failure);
 
   // Churn: ⌊churn·N⌋ participants (never the dealer, who also starts the round) leave at random times.
   // Leave times spread over the expected run length (gossip cycles + decryption per iteration).
@@ -282,7 +317,7 @@ export async function runSimulationDetailed(
   dealer.start();
   progress({ phase: 'running', iteration: 0, virtualMs: 0 });
   await clock.run({
-    stop: () => finalSeen,
+    stop: () => finalSeen || failure !== null,
     progressEvery: 20_000,
     onProgress: (now) => progress({ phase: 'running', iteration: reports.length, virtualMs: now - t0 }),
   });
@@ -291,8 +326,11 @@ export async function runSimulationDetailed(
   for (const p of participants) {
     for (const [r, c] of Object.entries(p.drops)) drops[r as DropReason] = (drops[r as DropReason] ?? 0) + c;
   }
+  throwIfFailed(failure);
   const stoppedEarly = !finalSeen && reports.length < config.iterations;
-  if (stoppedEarly) hooks.onNote?.(`the round stalled after ${reports.length} iteration(s) (no aggregator could decrypt)`);
+  const stopReason: StopReason | 'stalled' = stoppedEarly ? 'stalled' : finalReason ?? 'max-iterations';
+  const stopMessage = describeStop(stopReason, reports.length, releases.find((r) => r.iteration === reports.length));
+  if (stopReason === 'stalled' || stopReason === 'all-centroids-ejected') hooks.onNote?.(stopMessage);
   const ref = evaluator.reference(round.initialCentroids);
   const result: RunResult = {
     protocol: 'chiaroscuro',
@@ -314,9 +352,16 @@ export async function runSimulationDetailed(
     result,
     details: {
       round, releases, centroidsPerIteration, drops, referenceCentroids: ref.centroids,
-      messages: net.messages, lostMessages: net.lost, departed, stoppedEarly,
+      messages: net.messages, lostMessages: net.lost, departed, stoppedEarly, stopReason, stopMessage,
     },
   };
+}
+
+/** Rethrows a participant's internal error with its index (the run cannot be trusted after one). */
+function throwIfFailed(failure: { participant: number; error: unknown } | null): void {
+  if (!failure) return;
+  const e = failure.error;
+  throw new Error(`simulation: participant p${failure.participant} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
 /** `count` distinct indices in [0, n) (partial Fisher–Yates). */

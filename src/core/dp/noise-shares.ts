@@ -27,6 +27,18 @@ export function noiseShare(rng: Rng, contributors: number, b: number): number {
   return g(rng) - g(rng);
 }
 
+/**
+ * A sampler of one contributor's shares G − G′ (same draws as {@link noiseShare}) with the parameters
+ * validated and the Gamma constants computed once: for hot loops over many coordinates.
+ * @throws RangeError on bad contributors or scale
+ */
+export function noiseShareSampler(contributors: number, b: number): (rng: Rng) => number {
+  checkContributors('noiseShareSampler', contributors);
+  checkScale('noiseShareSampler', b);
+  const g = gammaSampler(1 / contributors, b);
+  return (rng) => g(rng) - g(rng);
+}
+
 /** `length` independent noise shares (one per released coordinate). */
 export function noiseSharesVector(rng: Rng, length: number, contributors: number, b: number): Float64Array {
   if (!Number.isInteger(length) || length < 0) throw new RangeError(`noiseSharesVector: length must be a non-negative integer, got ${length}`);

@@ -5,6 +5,8 @@
  * returns a typed {@link DropReason} instead of throwing, so a bad frame is dropped and counted.
  * @module
  */
+import { STOP_REASONS } from '../../core/termination';
+import type { StopReason } from '../../core/termination';
 import { WireError, WireReader, WireWriter, varintSize } from '../wire';
 
 /** Codec version carried by every frame. */
@@ -62,6 +64,8 @@ export interface CentroidsMsg {
   iteration: number;
   /** True when the run stops after this iteration. */
   final: boolean;
+  /** Why it stops (final messages; absent = unspecified, as in frames with flag 1). */
+  stopReason?: StopReason;
   /** Cumulative ε spent including this iteration. */
   epsilonSpent: number;
   /** Alive centroids, each of length T (row-major k'×T on the wire). */
@@ -156,7 +160,7 @@ export function encodeMessage(msg: ChiaroscuroMessage, ciphertextBytes: number):
       break;
     case MessageType.Centroids: {
       const T = msg.centroids[0]?.length ?? 0;
-      w.u8(msg.final ? 1 : 0).f64(msg.epsilonSpent).varint(msg.centroids.length).varint(T);
+      w.u8(msg.final ? 1 + (msg.stopReason ? STOP_REASONS.indexOf(msg.stopReason) + 1 : 0) : 0).f64(msg.epsilonSpent).varint(msg.centroids.length).varint(T);
       for (const c of msg.centroids) {
         if (c.length !== T) throw new RangeError('encodeMessage: centroids of different lengths');
         for (let i = 0; i < T; i++) w.f64(c[i]!);
@@ -255,6 +259,9 @@ export function validateMessage(msg: ChiaroscuroMessage, ctx: DecodeContext): De
       for (const v of msg.values) if (!ctx.isValidPartial(v)) return { ok: false, reason: 'bad-ciphertext', detail: 'partial out of range' };
       break;
     case MessageType.Centroids:
+      if (msg.stopReason !== undefined && (!msg.final || !STOP_REASONS.includes(msg.stopReason))) {
+        return { ok: false, reason: 'bad-shape', detail: `stop reason ${String(msg.stopReason)}` };
+      }
       if (msg.centroids.length > ctx.k) return { ok: false, reason: 'bad-shape', detail: `${msg.centroids.length} centroids > k` };
       for (const c of msg.centroids) {
         if (c.length !== ctx.T) return { ok: false, reason: 'bad-shape', detail: `centroid length ${c.length} ≠ T` };
@@ -311,8 +318,9 @@ export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): DecodeResu
         break;
       }
       case MessageType.Centroids: {
+        // 0 = go on, 1 = final (reason unspecified), 2 + i = final because of STOP_REASONS[i].
         const flag = r.u8('final');
-        if (flag > 1) throw new Drop('malformed', `final flag ${flag}`);
+        if (flag > 1 + STOP_REASONS.length) throw new Drop('malformed', `final flag ${flag}`);
         const epsilonSpent = r.f64('epsilonSpent');
         const k = r.varint('k', 1 << 16);
         const T = r.varint('T', 1 << 16);
@@ -325,7 +333,8 @@ export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): DecodeResu
           for (let i = 0; i < T; i++) c[i] = r.f64('centroid value');
           centroids.push(c);
         }
-        msg = { type, round, iteration, final: flag === 1, epsilonSpent, centroids };
+        const reason = flag >= 2 ? STOP_REASONS[flag - 2] : undefined;
+        msg = { type, round, iteration, final: flag >= 1, epsilonSpent, centroids, ...(reason ? { stopReason: reason } : {}) };
         break;
       }
       case MessageType.KeyShare: {

@@ -23,12 +23,13 @@ import { MAX_FRAME_BYTES } from '../../core/transport';
 import { clusterSums } from '../../core/kmeans';
 import type { ReadonlySeries } from '../../core/series';
 import { clipSeries } from '../../core/series';
-import { noiseShare } from '../../core/dp/noise-shares';
+import { noiseShareSampler } from '../../core/dp/noise-shares';
 import { createAccountant } from '../../core/dp/budget';
 import type { Accountant } from '../../core/dp/budget';
 import { ejectCentroids, suggestedMinCount } from '../../core/ejection';
 import { movingAverage } from '../../core/smoothing';
 import { maxCentroidShift, shouldStop } from '../../core/termination';
+import type { StopReason } from '../../core/termination';
 import { pack, unpack } from '../../crypto/packing';
 import type { PackingLayout } from '../../crypto/packing';
 import type { KeyShare } from '../../crypto/types';
@@ -56,6 +57,10 @@ export interface Release {
   /** Holder index of the aggregator and the push-sum exponent of its state. */
   aggregator: number;
   exponent: number;
+  /** Why the run stops after this iteration, or null. */
+  stopReason: StopReason | null;
+  /** The ejection threshold applied to the noisy counts. */
+  minCount: number;
 }
 
 /** Events a participant reports (for logs, the simulator and the UI). */
@@ -97,6 +102,8 @@ export class Participant {
   centroids: number[][];
   centroidsIteration = 0;
   epsilonSpent = 0;
+  /** Why the round ended, from the final Centroids message (null while running or if unspecified). */
+  stopReason: StopReason | null = null;
 
   private readonly cfg: RoundConfig;
   private readonly link: MessageLink;
@@ -199,6 +206,11 @@ export class Participant {
 
   /** Entry point for a received message object (simulator fast path): validated, then handled. */
   receive(from: PeerId, msg: ChiaroscuroMessage): void {
+    // Flooding delivers each result ≈ 2·degree times: drop known ones at once, before queueing and
+    // validating k·T values. Safe out of queue order: once old, centroids of an iteration stay old.
+    if (msg.type === MessageType.Centroids && this.phase !== 'stopped' && this.isOldCentroids(msg.iteration)) {
+      return this.drop(from, 'duplicate', 'centroids already known');
+    }
     this.enqueue(async () => {
       if (this.phase === 'stopped') return;
       const r = validateMessage(msg, this.decodeContext());
@@ -265,8 +277,13 @@ export class Participant {
 
   // ---- iteration start --------------------------------------------------------------------------
 
+  /** Whether centroids of `iteration` are stale or already adopted (or the round is over). */
+  private isOldCentroids(iteration: number): boolean {
+    return iteration < this.current || (iteration === this.centroidsIteration && this.current > 0) || this.done;
+  }
+
   private async onCentroids(from: PeerId, msg: CentroidsMsg): Promise<void> {
-    if (msg.iteration < this.current || (msg.iteration === this.centroidsIteration && this.current > 0) || this.done) {
+    if (this.isOldCentroids(msg.iteration)) {
       return this.drop(from, 'duplicate', `centroids of iteration ${msg.iteration}`);
     }
     await this.adoptCentroids(from, msg);
@@ -278,6 +295,7 @@ export class Participant {
     this.centroids = msg.centroids.map((c) => Array.from(c));
     this.centroidsIteration = msg.iteration;
     this.epsilonSpent = msg.epsilonSpent;
+    if (msg.final) this.stopReason = msg.stopReason ?? null;
     // Flood once: every participant forwards a new public result to its neighbours.
     for (const p of this.link.neighbours()) if (p !== from && p !== this.self) this.link.send(p, msg);
     this.onEvent({ type: 'centroids', msg });
@@ -323,18 +341,22 @@ export class Participant {
       ? clusterSums(this.data, this.centroids, alive)
       : { sums: Array.from({ length: alive }, () => new Float64Array(T)), counts: new Float64Array(alive) };
     const z = this.cfg.noise ? iterationNoise(this.cfg, iteration) : null;
-    const share = (b: number): number => {
-      if (!z) return 0;
+    // Samplers built once per iteration (validation and Gamma constants out of the per-slot loop).
+    const bounded = (sampler: ((rng: Rng) => number) | null, b: number): number => {
+      if (!sampler) return 0;
       for (;;) {
-        const x = noiseShare(this.rng, z.contributors, b);
+        const x = sampler(this.rng);
         if (Math.abs(x) <= NOISE_TAIL * b) return x;
       }
     };
+    const sumShare = z ? noiseShareSampler(z.contributors, z.shareBSums) : null;
+    const countShare = z ? noiseShareSampler(z.contributors, z.shareBCounts) : null;
+    const bS = z ? z.shareBSums : 1, bC = z ? z.shareBCounts : 1;
     const fx = (v: number): bigint => BigInt(Math.round(v * scale));
     for (let j = 0; j < alive; j++) {
       const s = sums[j]!;
-      for (let t = 0; t < T; t++) values[j * T + t] = fx(s[t]! + share(z ? z.shareBSums : 1));
-      values[k * T + j] = fx(counts[j]! + share(z ? z.shareBCounts : 1));
+      for (let t = 0; t < T; t++) values[j * T + t] = fx(s[t]! + bounded(sumShare, bS));
+      values[k * T + j] = fx(counts[j]! + bounded(countShare, bC));
     }
     values[k * T + k] = fx(1);
     return values;
@@ -344,6 +366,7 @@ export class Participant {
 
   private cycle(iteration: number): void {
     if (this.phase !== 'gossip' || this.current !== iteration || !this.state) return;
+    this.timers = []; // the only pending timer was this cycle's, which just fired
     this.cyclesDone++;
     const peers = this.link.neighbours();
     // Push only while the exponent is not ahead of the local cycle count: merges take the larger
@@ -454,25 +477,28 @@ export class Participant {
     const minCount = this.cfg.noise
       ? suggestedMinCount(iterationNoise(this.cfg, iteration).shareBCounts, this.cfg.ejectionFalseKeep)
       : 0.5;
-    let { centroids, kept } = ejectCentroids(noisySums, noisyCounts, minCount);
-    if (centroids.length === 0) {
-      centroids = this.centroids.map((c) => c.slice());
-      kept = centroids.map((_, j) => j);
-    }
-    const post = centroids.map((c) => {
-      const sm = this.cfg.smoothing > 1 ? Array.from(movingAverage(c, this.cfg.smoothing)) : c;
-      return Float64Array.from(sm, (v) => Math.min(this.cfg.hi, Math.max(this.cfg.lo, v)));
-    });
+    const { centroids, kept } = ejectCentroids(noisySums, noisyCounts, minCount);
+    // All ejected: nothing is left to iterate on. The round ends with reason all-centroids-ejected and
+    // re-publishes the previous centroids unchanged (ℓ − 1's result; the public initial ones for ℓ = 1),
+    // so every participant learns the end; callers must show the reason, not present them as a result.
+    const allEjected = centroids.length === 0;
+    const post = allEjected
+      ? this.centroids.map((c) => Float64Array.from(c))
+      : centroids.map((c) => {
+        const sm = this.cfg.smoothing > 1 ? Array.from(movingAverage(c, this.cfg.smoothing)) : c;
+        return Float64Array.from(sm, (v) => Math.min(this.cfg.hi, Math.max(this.cfg.lo, v)));
+      });
     let epsilonSpent = 0;
     for (let l = 0; l < iteration; l++) epsilonSpent += this.cfg.budgets[l]!;
     const stop = shouldStop({
       iteration, maxIterations: this.cfg.iterations, budgetRemaining: this.cfg.epsilon - epsilonSpent,
-      shift: maxCentroidShift(this.centroids, post, kept), tolerance: this.cfg.stabilityTolerance,
-      minEpsilon: 0,
+      shift: allEjected ? undefined : maxCentroidShift(this.centroids, post, kept), tolerance: this.cfg.stabilityTolerance,
+      minEpsilon: 0, alive: centroids.length,
     });
-    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, aggregator: this.holderIndex, exponent } });
+    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, aggregator: this.holderIndex, exponent, stopReason: stop, minCount } });
     const out: CentroidsMsg = {
       type: MessageType.Centroids, round: this.cfg.round, iteration, final: stop !== null, epsilonSpent, centroids: post,
+      ...(stop ? { stopReason: stop } : {}),
     };
     await this.adoptCentroids(this.self, out);
   }

@@ -20,6 +20,8 @@ import type { KeyShare, ThresholdPublicKey } from '../../crypto/types';
 export const EXTRA_GOSSIP_CYCLES = 12;
 /** Exponent headroom over `cycles` for nodes that start an iteration late (they stop pushing there). */
 export const EXPONENT_SLACK = 4;
+/** Default probability that an empty cluster survives ejection (see docs/PROTOCOL.md, threshold study). */
+export const DEFAULT_EJECTION_FALSE_KEEP = 0.01;
 /** A noise share is resampled when beyond NOISE_TAIL·b (probability < e^−40): bounds slot width. */
 export const NOISE_TAIL = 40;
 
@@ -99,6 +101,8 @@ export interface RoundParams {
   stabilityTolerance?: number;
   /** Seed of the public initial centroids (default 1). */
   initSeed?: number;
+  /** Probability that an empty cluster survives ejection, in (0, 0.5) (default 0.01). */
+  ejectionFalseKeep?: number;
   noise?: boolean;
 }
 
@@ -153,6 +157,8 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
   // About 30 bits of precision for one value: quantisation far below any DP noise.
   const fixedPointBits = Math.max(4, 30 - Math.ceil(Math.log2(M)));
   const budgets = allocateBudget(p.strategy, p.epsilon, p.iterations);
+  const ejectionFalseKeep = p.ejectionFalseKeep ?? DEFAULT_EJECTION_FALSE_KEEP;
+  if (!(ejectionFalseKeep > 0 && ejectionFalseKeep < 0.5)) throw new RangeError(`makeRoundConfig: ejectionFalseKeep must be in (0, 0.5), got ${ejectionFalseKeep}`);
   return {
     round: p.round,
     k: p.k,
@@ -177,7 +183,7 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
     cycleMs,
     fixedPointBits,
     stabilityTolerance: p.stabilityTolerance ?? 0,
-    ejectionFalseKeep: 0.01,
+    ejectionFalseKeep,
     initialCentroids: initialCentroids({ k: p.k, T: p.T, lo: p.lo, hi: p.hi, rng: seededRng(p.initSeed ?? 1) }),
     noise: p.noise ?? true,
   };

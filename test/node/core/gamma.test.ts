@@ -37,16 +37,33 @@ describe('sampleGamma', () => {
     expect(Math.abs(hits - n * p)).toBeLessThan(5 * Math.sqrt(n * p * (1 - p)));
   });
   it('returns scale·exp(sampleLogGamma) for shape < 1, underflowing to exactly 0 for tiny shapes', () => {
-    const a = seededRng(5), b = seededRng(5);
-    let zeros = 0;
-    for (let i = 0; i < 1000; i++) {
-      const g = sampleGamma(a, 1e-6, 2);
-      expect(g).toBe(2 * Math.exp(sampleLogGamma(b, 1e-6)));
-      expect(g).toBeGreaterThanOrEqual(0);
-      if (g === 0) zeros++;
+    // Same rng state per draw: the underflow shortcut (G_{a+1} not drawn) must give the exact value.
+    for (const a of [1e-6, 1e-4, 2e-3, 0.3]) {
+      let zeros = 0;
+      for (let i = 0; i < 1000; i++) {
+        const g = sampleGamma(seededRng(i), a, 2);
+        expect(g).toBe(2 * Math.exp(sampleLogGamma(seededRng(i), a)));
+        expect(g).toBeGreaterThanOrEqual(0);
+        if (g === 0) zeros++;
+      }
+      // P(G < 5e-324) = (5e-324)^a/Γ(1 + a) ≈ 0.99926 for a = 1e-6.
+      if (a === 1e-6) expect(zeros).toBeGreaterThan(990);
     }
-    // P(G < 5e-324) = (5e-324)^(1e-6)/Γ(1 + 1e-6) ≈ 0.99926.
-    expect(zeros).toBeGreaterThan(990);
+  });
+  it('skips the Marsaglia–Tsang draw when the result underflows (fewer uniforms for tiny shapes)', () => {
+    const counting = (seed: number): { rng: ReturnType<typeof seededRng>; calls: () => number } => {
+      const inner = seededRng(seed);
+      let calls = 0;
+      const rng = { ...inner, nextUint32: () => { calls++; return inner.nextUint32(); }, nextFloat: () => { calls += 2; return inner.nextFloat(); } };
+      return { rng, calls: () => calls };
+    };
+    const tiny = counting(3), g = gammaSampler(1e-5, 1);
+    for (let i = 0; i < 1000; i++) g(tiny.rng);
+    // One float (2 words) per draw when skipped; ≥ 3 floats more when not (≈ 0.8 % of draws).
+    expect(tiny.calls()).toBeLessThan(2 * 1000 * 1.1);
+    const big = counting(3), h = gammaSampler(0.5, 1);
+    for (let i = 0; i < 1000; i++) h(big.rng);
+    expect(big.calls()).toBeGreaterThan(2 * 1000 * 3);
   });
   it('gammaSampler draws exactly what sampleGamma draws', () => {
     for (const shape of [1e-6, 0.5, 1, 7]) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxCentroidShift, shouldStop } from '../../../src/core/termination';
+import { maxCentroidShift, shouldStop, STOP_REASONS } from '../../../src/core/termination';
 
 describe('maxCentroidShift', () => {
   it('is the largest Euclidean move', () => {
@@ -28,6 +28,19 @@ describe('shouldStop', () => {
     expect(shouldStop({ ...base, budgetRemaining: 0.05, minEpsilon: 0.1 })).toBe('budget-exhausted');
     expect(shouldStop({ ...base, budgetRemaining: 0, shift: 0 })).toBe('budget-exhausted');
     expect(shouldStop({ ...base, shift: 0.01 })).toBe('converged');
+  });
+  it('tolerance 0 never stops on stability, not even for a shift of exactly 0', () => {
+    expect(shouldStop({ ...base, tolerance: 0, shift: 0 })).toBeNull();
+    expect(shouldStop({ ...base, tolerance: 0, shift: 0, iteration: 10 })).toBe('max-iterations');
+    expect(shouldStop({ ...base, tolerance: 1e-12, shift: 0 })).toBe('converged');
+  });
+  it('stops with all-centroids-ejected when nothing is alive, before any other reason', () => {
+    expect(shouldStop({ ...base, alive: 0 })).toBe('all-centroids-ejected');
+    expect(shouldStop({ ...base, alive: 0, iteration: 10, budgetRemaining: 0, shift: 0 })).toBe('all-centroids-ejected');
+    expect(shouldStop({ ...base, alive: 1 })).toBeNull();
+    expect(STOP_REASONS).toContain(shouldStop({ ...base, alive: 0 }));
+    expect(() => shouldStop({ ...base, alive: -1 })).toThrow(/alive/);
+    expect(() => shouldStop({ ...base, alive: 1.5 })).toThrow(/alive/);
   });
   it('rejects bad input', () => {
     expect(() => shouldStop({ ...base, iteration: -1 })).toThrow(RangeError);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { seededRng } from '../../../src/core/rng';
 import { dealThresholdKey } from '../../../src/crypto/threshold';
 import { dealPlainThresholdKey } from '../../../src/crypto/schemes';
-import { paillierBackend, plainBackend } from '../../../src/protocol/crypto-backend';
+import { paillierBackend, plainBackend, widePlainBackend } from '../../../src/protocol/crypto-backend';
 import type { CryptoBackend } from '../../../src/protocol/crypto-backend';
 import type { KeyShare, ThresholdPublicKey } from '../../../src/crypto/types';
 
@@ -61,5 +62,29 @@ describe('paillier backend hides plaintexts', () => {
     expect(c1).not.toBe(5n);
     expect(c1).not.toBe(c2);
     expect(be.ciphertextModulus).toBe(paillier.publicKey.n ** 2n);
+  });
+});
+
+describe('widePlainBackend', () => {
+  it('mergeScaled is (a·2^(e−ea) + b·2^(e−eb)) mod 2^bits − 1 element-wise (property)', async () => {
+    const bits = 300;
+    const n = (1n << BigInt(bits)) - 1n;
+    const be = widePlainBackend(bits);
+    const elem = fc.bigInt({ min: 0n, max: n - 1n });
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.tuple(elem, elem), { minLength: 1, maxLength: 4 }), fc.nat(40), fc.nat(40),
+      async (pairs, ea, eb) => {
+        const a = pairs.map((p) => p[0]), b = pairs.map((p) => p[1]);
+        const { c, e } = await be.mergeScaled(a, ea, b, eb);
+        expect(e).toBe(Math.max(ea, eb));
+        c.forEach((x, i) => {
+          expect(x).toBe((a[i]! * 2n ** BigInt(e - ea) + b[i]! * 2n ** BigInt(e - eb)) % n);
+        });
+      },
+    ), { numRuns: 200 });
+    await expect(be.mergeScaled([1n], 0, [1n, 2n], 0)).rejects.toThrow(/lengths/);
+    await expect(be.mergeScaled([1n], -1, [1n], 0)).rejects.toThrow(/exponent/);
+    // n − 1 + 1 wraps to 0 (the canonical residue, never n itself).
+    expect((await be.mergeScaled([n - 1n], 0, [1n], 0)).c).toEqual([0n]);
   });
 });

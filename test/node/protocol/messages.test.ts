@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CHIAROSCURO_WIRE_VERSION, decodeMessage, encodedSize, encodeMessage, MessageType,
+  CHIAROSCURO_WIRE_VERSION, decodeMessage, encodedSize, encodeMessage, MessageType, validateMessage,
 } from '../../../src/protocol/chiaroscuro/messages';
-import type { ChiaroscuroMessage, DecodeContext, GossipPush } from '../../../src/protocol/chiaroscuro/messages';
+import type { CentroidsMsg, ChiaroscuroMessage, DecodeContext, GossipPush } from '../../../src/protocol/chiaroscuro/messages';
+import { STOP_REASONS } from '../../../src/core/termination';
+import type { StopReason } from '../../../src/core/termination';
 
 const W = 16; // ciphertext width in bytes
 const MOD = 1n << 120n; // valid ciphertexts: (0, MOD)
@@ -28,6 +30,25 @@ describe('Chiaroscuro message codec', () => {
       const r = decodeMessage(bytes, ctx);
       expect(r).toEqual({ ok: true, msg: m });
     }
+  });
+
+  it('carries the stop reason of a final Centroids message in its flag byte (1 = unspecified)', () => {
+    const base = samples[3] as CentroidsMsg;
+    for (const stopReason of STOP_REASONS) {
+      const m: CentroidsMsg = { ...base, stopReason };
+      const bytes = encodeMessage(m, W);
+      expect(bytes.length).toBe(encodedSize(m, W));
+      expect(decodeMessage(bytes, ctx)).toEqual({ ok: true, msg: m });
+    }
+    const frame = encodeMessage({ ...base, stopReason: 'converged' }, W);
+    const plain = encodeMessage(base, W);
+    const at = frame.findIndex((b, i) => b !== plain[i]);
+    expect(plain[at]).toBe(1);
+    frame[at] = 2 + STOP_REASONS.length; // one past the last reason
+    expect(decodeMessage(frame, ctx)).toMatchObject({ ok: false, reason: 'malformed' });
+    // A reason on a non-final message, or an unknown one, is refused by validation.
+    expect(validateMessage({ ...base, final: false, stopReason: 'converged' }, ctx)).toMatchObject({ ok: false, reason: 'bad-shape' });
+    expect(validateMessage({ ...base, stopReason: 'bogus' as StopReason }, ctx)).toMatchObject({ ok: false, reason: 'bad-shape' });
   });
 
   const push = samples[0] as GossipPush;

@@ -19,6 +19,8 @@ describe('encryption transparency', () => {
     const base = smallConfig({ participants: 16, population: 16_000, k: 3, iterations: 2, seed: 5 });
     const plain = await runSimulationDetailed({ ...base, keyBits: 0 });
     const enc = await runSimulationDetailed({ ...base, keyBits: 512 });
+    // Both reach the cap: a stall or an ejection here would say so instead of "0 iterations".
+    expect([plain.details!.stopReason, enc.details!.stopReason]).toEqual(['max-iterations', 'max-iterations']);
     expect(enc.result.iterations).toHaveLength(2);
     expect(enc.details!.centroidsPerIteration).toHaveLength(plain.details!.centroidsPerIteration.length);
     enc.details!.centroidsPerIteration.forEach((cs, i) => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_CONFIG, parseRunOptions } from '../../../src/sim/options';
-import { runSimulationDetailed } from '../../../src/sim/run';
+import { PLAIN_MODULUS_BITS, runSimulationDetailed } from '../../../src/sim/run';
+import { dealPlainThresholdKey } from '../../../src/crypto/schemes';
+import { plainBackend } from '../../../src/protocol/crypto-backend';
+import type { CryptoBackend } from '../../../src/protocol/crypto-backend';
 import { VirtualClock } from '../../../src/sim/virtual-clock';
 import { smallConfig } from './helpers';
 
@@ -43,6 +46,16 @@ describe('VirtualClock', () => {
 });
 
 describe('faults', () => {
+  it('an internal participant error fails the run loudly (no silent zero-iteration result)', async () => {
+    const cfg = smallConfig({ participants: 12, population: 12_000, iterations: 2, seed: 4 });
+    const good = plainBackend(dealPlainThresholdKey({ bits: PLAIN_MODULUS_BITS, holders: 10, threshold: 6 }).publicKey);
+    const broken: CryptoBackend = { ...good, combineVector: () => Promise.reject(new RangeError('combine: injected failure')) };
+    await expect(runSimulationDetailed(cfg, { backend: broken })).rejects.toThrow(/participant p\d+ failed: combine: injected failure/);
+    // The same run with the intact backend completes (the failure above is the injected one).
+    const { result } = await runSimulationDetailed(cfg, { backend: good });
+    expect(result.iterations).toHaveLength(2);
+  });
+
   it('a run with 20% churn and 5% loss completes and drops nothing silently', async () => {
     const cfg = smallConfig({ participants: 60, population: 60_000, iterations: 3, churn: 0.2, loss: 0.05, seed: 3 });
     const { result, details } = await runSimulationDetailed(cfg);
