@@ -7,6 +7,7 @@ import '../ui/cs-app';
 import '../ui/cs-selftest';
 import { appPool, measureDevice, selfTest } from './crypto';
 import { poolLabCrypto } from './lab/pool-crypto';
+import { poolPpkmCrypto } from '../net/ppkm-tab';
 import { realRoundApi } from './round';
 import { openStore } from './storage';
 
@@ -26,4 +27,4 @@ const store = await openStore().catch((e: unknown) => {
   showFatal(`Storage (IndexedDB) is unavailable, so nothing will be kept after a reload: ${(e as Error).message}`);
   return undefined;
 });
-if (app) app.services = { store, labCrypto: (bits) => poolLabCrypto(appPool(), bits), measure: (bits) => measureDevice(bits), rounds: realRoundApi(appPool) };
+if (app) app.services = { store, labCrypto: (bits) => poolLabCrypto(appPool(), bits), ppkmCrypto: (bits) => poolPpkmCrypto(appPool(), bits), measure: (bits) => measureDevice(bits), rounds: realRoundApi(appPool) };

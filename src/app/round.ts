@@ -9,10 +9,12 @@ import { workerBackend } from '../../workers/backend';
 import type { CryptoPool } from '../../workers/pool';
 import { plainBackend } from '../protocol/crypto-backend';
 import { dealPlainThresholdKey } from '../crypto/index';
-import { createRound, joinRound, parseJoinLink, type RoundChoice, type RoundSession, type SessionCrypto } from '../net/session';
+import { createRound, joinRound, parseJoinLink, type RoundChoice, type RoundInfo, type RoundSession, type SessionCrypto } from '../net/session';
+import { poolPpkmCrypto } from '../net/ppkm-tab';
+import { roundInfoFromWire } from '../net/control';
 import type { BudgetStrategy, RunConfig } from '../sim/contract';
 
-export type { RoundSession } from '../net/session';
+export type { RoundSession, RoundInfo } from '../net/session';
 
 /** Lobby and progress state the UI renders (built from session events and stats). */
 export interface RoundStatus {
@@ -35,6 +37,8 @@ export interface RoundStatus {
   bytesReceived: number;
   cryptoMs: number;
   errors: string[];
+  /** The round's public parameters as the creator sent them (null until they arrive). */
+  params?: RoundInfo;
 }
 
 /** A fresh status for a round of `config`. */
@@ -101,6 +105,14 @@ export function applyEvent(s: RoundStatus, event: unknown): RoundStatus {
       if (!isNum(e['peers'])) return bad();
       next.peers = e['peers'];
       break;
+    case 'params': {
+      const info = roundInfoFromWire(e['params']);
+      if (!info) return bad();
+      next.params = info;
+      next.iterations = info.iterations;
+      next.epsilonBudget = info.protocol === 'ppkm' ? 0 : info.epsilon;
+      break;
+    }
     case 'error':
       next.errors.push(typeof e['error'] === 'string' ? e['error'] : `round error: ${JSON.stringify(e['error']) ?? 'unknown'}`);
       break;
@@ -127,6 +139,8 @@ export function explainJoinError(err: unknown): string {
 
 /** Round settings announced in the join link after the session's `#join=` part (display only: the real ones come from the round). */
 export interface RoundHints {
+  /** Absent = Chiaroscuro. */
+  protocol?: 'ppkm';
   dataset: 'lcl' | 'tumor';
   k: number;
   iterations: number;
@@ -140,7 +154,7 @@ export interface RoundHints {
 
 /** Appends the round's settings to a join link, so joiners can pick matching data before joining. */
 export function announceLink(link: string, h: RoundHints): string {
-  return `${link}&use=${h.dataset}&k=${h.k}&it=${h.iterations}&eps=${h.epsilon}&bits=${h.keyBits}&L=${h.L}&strat=${h.strategy}&w=${h.smoothing}&pop=${h.population}`;
+  return `${link}${h.protocol === 'ppkm' ? '&proto=ppkm' : ''}&use=${h.dataset}&k=${h.k}&it=${h.iterations}&eps=${h.epsilon}&bits=${h.keyBits}&L=${h.L}&strat=${h.strategy}&w=${h.smoothing}&pop=${h.population}`;
 }
 
 /**
@@ -164,9 +178,12 @@ export function parseRoundHints(link: string): RoundHints {
   if (!(eps > 0 && eps <= 100)) throw new RangeError(`join link: eps must be a number in (0, 100], got ${q.get('eps') ?? 'nothing'}`);
   const keyBits = int('bits', 0, 4096);
   if (![512, 1024, 2048].includes(keyBits)) throw new RangeError(`join link: bits must be 512, 1024 or 2048, got ${keyBits}`);
+  const proto = q.get('proto');
+  if (proto !== null && proto !== 'ppkm') throw new RangeError(`join link: proto must be ppkm or absent, got ${proto}`);
   const strategy = q.get('strat');
   if (strategy !== 'uniform' && strategy !== 'geometric') throw new RangeError(`join link: strat must be uniform or geometric, got ${strategy ?? 'nothing'}`);
   return {
+    ...(proto === 'ppkm' ? { protocol: proto } : {}),
     dataset, k: int('k', 2, 50), iterations: int('it', 1, 30), epsilon: eps, keyBits, L: int('L', 1, 365),
     strategy, smoothing: int('w', 1, 12), population: int('pop', 2, 100_000_000),
   };
@@ -175,12 +192,32 @@ export function parseRoundHints(link: string): RoundHints {
 /** Gossip cycle period of rounds created from the UI: short enough for classroom rounds, long enough for 2048-bit phones. */
 export const UI_CYCLE_MS = 300;
 
+/**
+ * The {@link RunConfig} a tab records for a round: from the creator's public parameters when they
+ * arrived (`info`), else from the join link's hints (display-only preview).
+ */
+export function configFromInfo(info: RoundInfo, seed = 0): RunConfig {
+  return {
+    protocol: info.protocol, dataset: info.dataset as RunConfig['dataset'], participants: 0, seriesPerParticipant: info.L, k: info.k,
+    iterations: info.iterations, epsilon: info.epsilon, strategy: info.strategy, smoothing: info.smoothing,
+    keyBits: info.keyBits as RunConfig['keyBits'], seed, population: info.population, churn: 0, loss: 0, neighbors: 6,
+  };
+}
+
+/** Plain-language summary of a round's public parameters. */
+export function describeRound(info: RoundInfo): string {
+  const common = `k ${info.k}, ${info.iterations} iteration${info.iterations === 1 ? '' : 's'}, ${info.keyBits === 0 ? 'no encryption' : `${info.keyBits}-bit keys`}, at most ${info.L} series of ${info.T} values per participant`;
+  return info.protocol === 'ppkm'
+    ? `PPkM (exact, no differential privacy) over ${info.dataset}: ${common}`
+    : `Chiaroscuro over ${info.dataset}: ${common}, ε ${info.epsilon} (${info.strategy}) for a population of ${info.population}, smoothing ${info.smoothing}`;
+}
+
 /** The session's round choice for a validated form config and its dataset's public shape. */
 export function roundChoiceFor(c: RunConfig, ds: { T: number; lo: number; hi: number }): RoundChoice {
   return {
     k: c.k, T: ds.T, L: c.seriesPerParticipant, lo: ds.lo, hi: ds.hi, iterations: c.iterations, epsilon: c.epsilon,
     strategy: c.strategy as BudgetStrategy, smoothing: c.smoothing, keyBits: c.keyBits, population: c.population,
-    dropout: c.churn, cycleMs: UI_CYCLE_MS, initSeed: c.seed,
+    dropout: c.churn, cycleMs: UI_CYCLE_MS, initSeed: c.seed, protocol: c.protocol, dataset: c.dataset,
   };
 }
 
@@ -188,6 +225,7 @@ export function roundChoiceFor(c: RunConfig, ds: { T: number; lo: number; hi: nu
 export function poolSessionCrypto(pool: () => CryptoPool): SessionCrypto {
   return {
     backendFor: (pk, keyBits) => (keyBits === 0 ? plainBackend(pk) : workerBackend(pool(), pk)),
+    ppkmCrypto: (keyBits) => poolPpkmCrypto(pool(), keyBits),
     async dealKey(keyBits, holders, threshold) {
       if (keyBits === 0) return dealPlainThresholdKey({ bits: 1024, holders, threshold });
       return pool().dealThresholdKey({ bits: keyBits, holders, threshold });

@@ -13,6 +13,11 @@ export interface SampledParticipant {
   series: number[];
   /** closest[i] = index into `centroids[i]` of the nearest perturbed centroid after iteration i + 1. */
   closest: number[];
+  /**
+   * PPkM lab only (every node has its own centroids): profiles[i] = the closest centroid of this
+   * participant's OWN node after iteration i + 1 (`closest` then indexes that node's centroids).
+   */
+  profiles?: number[][];
 }
 
 /** One centroid of one iteration before and after the differential-privacy noise (lab mode only). */
@@ -26,7 +31,7 @@ export interface NoisePair {
 /** Omniscient views only a lab-mode simulator can produce. */
 export interface LabExtras {
   sampled: SampledParticipant[];
-  /** noise[i] = the first ≤ 4 alive centroids of iteration i + 1 before and after noise. */
+  /** noise[i] = the first ≤ 4 alive centroids of iteration i + 1 before and after noise (empty for PPkM: no noise). */
   noise: NoisePair[][];
 }
 

@@ -51,7 +51,7 @@ export function swarmRecord(input: SwarmRecordInput): RunRecord {
   });
   const last = its[its.length - 1]!;
   const result: RunResult = {
-    protocol: 'chiaroscuro',
+    protocol: input.config.protocol,
     transport: 'webrtc',
     config: { ...input.config, participants: input.participants },
     participants: input.participants,

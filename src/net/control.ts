@@ -7,6 +7,7 @@
 import type { PeerId } from '../core/transport';
 import type { RoundParams } from '../protocol/chiaroscuro/round';
 import type { ThresholdPublicKey } from '../crypto/types';
+import type { PpkmParams } from '../protocol/ppkm/params';
 import { isValidPeerId } from './signalling';
 
 /** Lobby status of a round. */
@@ -15,12 +16,39 @@ export type RoundStatus = 'lobby' | 'dealing' | 'running' | 'finished';
 /** Round parameters on the wire: the public key's n as a decimal string. */
 export type WireRoundParams = Omit<RoundParams, 'publicKey'> & { publicKey: { n: string; bits: number; holders: number; threshold: number } };
 
+/**
+ * The round's public parameters as the creator chose them, sent to every admitted member before the
+ * lobby (what a joiner shows and records instead of the join link's unauthenticated hints).
+ */
+export interface RoundInfo {
+  protocol: 'chiaroscuro' | 'ppkm';
+  /** Dataset kind / use case, e.g. `lcl`, `tumor`. */
+  dataset: string;
+  k: number;
+  /** Series length. */
+  T: number;
+  /** Series per participant. */
+  L: number;
+  lo: number;
+  hi: number;
+  iterations: number;
+  /** Total ε (Chiaroscuro; PPkM has no DP and reports what the creator typed). */
+  epsilon: number;
+  strategy: 'uniform' | 'geometric';
+  smoothing: number;
+  /** Paillier modulus bits (0 = no encryption). */
+  keyBits: number;
+  population: number;
+}
+
 /** Messages of the control channel. */
 export type ControlMessage =
   | { t: 'hello'; round: string; secret: string }
   | { t: 'refuse'; reason: string }
   | { t: 'lobby'; members: PeerId[]; holders: PeerId[]; status: RoundStatus }
   | { t: 'start'; params: WireRoundParams; members: PeerId[]; share: { index: number; secret: string } | null }
+  | { t: 'params'; info: RoundInfo }
+  | { t: 'ppkm'; params: PpkmParams; round: number; neighbours: PeerId[] }
   | { t: 'ready' }
   | { t: 'go' }
   | { t: 'bye' };
@@ -66,6 +94,35 @@ export function paramsFromWire(w: unknown): RoundParams | null {
   };
 }
 
+/** Validates a {@link RoundInfo} received from the hub (shapes and ranges); null if anything is off. */
+export function roundInfoFromWire(w: unknown): RoundInfo | null {
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) return null;
+  const o = w as Record<string, unknown>;
+  const int = (k: string, lo: number, hi: number): boolean => Number.isSafeInteger(o[k]) && (o[k] as number) >= lo && (o[k] as number) <= hi;
+  if (o['protocol'] !== 'chiaroscuro' && o['protocol'] !== 'ppkm') return null;
+  if (!str(o['dataset'], 64) || !/^[A-Za-z0-9_.-]{1,64}$/.test(o['dataset'])) return null;
+  if (!int('k', 1, 1024) || !int('T', 1, 4096) || !int('L', 1, 100_000) || !int('iterations', 1, 10_000) || !int('smoothing', 1, 1000)) return null;
+  if (!int('keyBits', 0, 8192) || !int('population', 1, 1e12)) return null;
+  if (!num(o['lo']) || !num(o['hi']) || !((o['hi'] as number) > (o['lo'] as number)) || !num(o['epsilon']) || !((o['epsilon'] as number) > 0)) return null;
+  if (o['strategy'] !== 'uniform' && o['strategy'] !== 'geometric') return null;
+  const keys = ['protocol', 'dataset', 'k', 'T', 'L', 'lo', 'hi', 'iterations', 'epsilon', 'strategy', 'smoothing', 'keyBits', 'population'] as const;
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as unknown as RoundInfo;
+}
+
+/** PPkM parameters from the wire (shapes only; the node's deriveSizes validates the values). */
+function ppkmParamsFromWire(w: unknown): PpkmParams | null {
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) return null;
+  const o = w as Record<string, unknown>;
+  if (o['variant'] !== 'b' && o['variant'] !== 'e' && o['variant'] !== 'packed') return null;
+  for (const k of ['k', 'd', 'fractionBits', 'maxRecords', 'maxNeighbours', 'kappa', 'lambdaBits', 'keyBits', 'epsStop', 'maxIterations']) if (!num(o[k])) return null;
+  const nums = (x: unknown, n: number): x is number[] => Array.isArray(x) && x.length === n && x.every(num);
+  const d = o['d'] as number, k = o['k'] as number;
+  if (d < 1 || d > 4096 || k < 1 || k > 1024 || !nums(o['lo'], d) || !nums(o['hi'], d)) return null;
+  const init = o['initialCentroids'];
+  if (!Array.isArray(init) || init.length !== k || !init.every((c) => nums(c, d))) return null;
+  return o as unknown as PpkmParams;
+}
+
 /** Decodes and validates a control message; null if malformed. */
 export function decodeControl(bytes: Uint8Array): ControlMessage | null {
   if (bytes.length > MAX_CONTROL_BYTES) return null;
@@ -97,6 +154,17 @@ export function decodeControl(bytes: Uint8Array): ControlMessage | null {
         share = { index: r['index'], secret: r['secret'] };
       }
       return { t: 'start', params: o['params'] as WireRoundParams, members, share };
+    }
+    case 'params': {
+      const info = roundInfoFromWire(o['info']);
+      return info ? { t: 'params', info } : null;
+    }
+    case 'ppkm': {
+      const params = ppkmParamsFromWire(o['params']);
+      const neighbours = ids(o['neighbours']);
+      const round = o['round'];
+      if (!params || !neighbours || neighbours.length === 0 || !Number.isSafeInteger(round) || (round as number) < 0) return null;
+      return { t: 'ppkm', params, round: round as number, neighbours };
     }
     case 'ready': return { t: 'ready' };
     case 'go': return { t: 'go' };

@@ -62,6 +62,33 @@ export function poolPpkmCrypto(pool: PpkmPool, bits: number): PpkmCrypto {
   };
 }
 
+/**
+ * The neighbour graph a round's creator hands out: the complete graph when n ≤ degree + 1, otherwise a
+ * ring over a random order (connected) plus random edges between nodes still below `degree`.
+ * Returns adjacency lists by member index (undirected, sorted).
+ * @throws RangeError if n < 2 or degree < 2
+ */
+export function ppkmGraph(n: number, degree: number, rng: Rng): number[][] {
+  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`ppkmGraph: need an integer n ≥ 2, got ${n}`);
+  if (!Number.isSafeInteger(degree) || degree < 2) throw new RangeError(`ppkmGraph: degree must be an integer ≥ 2, got ${degree}`);
+  const sets = Array.from({ length: n }, () => new Set<number>());
+  const link = (a: number, b: number): void => { if (a !== b) { sets[a]!.add(b); sets[b]!.add(a); } };
+  if (n <= degree + 1) {
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) link(a, b);
+  } else {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) { const j = rng.nextUint32() % (i + 1); [order[i], order[j]] = [order[j]!, order[i]!]; }
+    for (let i = 0; i < n; i++) link(order[i]!, order[(i + 1) % n]!);
+    for (let tries = 0; tries < 20 * n; tries++) {
+      const open = order.filter((v) => sets[v]!.size < degree);
+      if (open.length < 2) break;
+      const a = open[rng.nextUint32() % open.length]!, b = open[rng.nextUint32() % open.length]!;
+      if (a !== b && !sets[a]!.has(b)) link(a, b);
+    }
+  }
+  return sets.map((x) => [...x].sort((a, b) => a - b));
+}
+
 /** Options of {@link startPpkmTab}. */
 export interface PpkmTabOptions {
   /** This tab's id (PeerJS id) and its fixed neighbours Γ_i (ids of the other tabs). */
@@ -81,7 +108,8 @@ export interface PpkmTabOptions {
   clock?: Clock;
   /** Gives up linking after this many ms (default 30 s). */
   linkTimeoutMs?: number;
-  onIteration?: (iteration: number, centroids: number[][]) => void;
+  /** After each of this node's iterations; `moved` is the largest centroid move (≤ ε_stop ⇒ last). */
+  onIteration?: (iteration: number, centroids: number[][], moved: number) => void;
 }
 
 /** A tab's PPkM participation. */

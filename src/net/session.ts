@@ -18,17 +18,21 @@
  * @module
  */
 import { realClock, type Clock } from '../core/clock';
-import { secureRng, type Rng } from '../core/rng';
+import { initialCentroids } from '../core/initial-centroids';
+import { secureRng, seededRng, type Rng } from '../core/rng';
 import type { PeerId } from '../core/transport';
 import type { KeyShare, ThresholdPublicKey } from '../crypto/types';
 import type { CryptoBackend } from '../protocol/crypto-backend';
+import { plainPpkmCrypto, type PpkmCrypto } from '../protocol/ppkm/crypto';
+import type { PpkmParams } from '../protocol/ppkm/params';
 import { codecLink } from '../protocol/chiaroscuro/link';
 import { MessageType } from '../protocol/chiaroscuro/messages';
 import { Participant, type ParticipantEvent } from '../protocol/chiaroscuro/participant';
 import { makeRoundConfig, type RoundParams } from '../protocol/chiaroscuro/round';
 import type { ReadonlySeries } from '../core/series';
 import { Channel } from './codec';
-import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, type ControlMessage, type RoundStatus } from './control';
+import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus } from './control';
+import { ppkmGraph, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createMesh, type Mesh, type MeshStats } from './mesh';
 import { createOverlay, type Overlay } from './overlay';
 import { yieldingBackend } from './scheduler';
@@ -54,7 +58,11 @@ export interface SessionCrypto {
   backendFor(publicKey: ThresholdPublicKey, keyBits: number): CryptoBackend;
   /** Creator only: deals the threshold key (keyBits 0 → a plain key). Must erase the secret after. */
   dealKey?(keyBits: number, holders: number, threshold: number): Promise<{ publicKey: ThresholdPublicKey; shares: KeyShare[] }>;
+  /** PPkM rounds: Paillier for `keyBits` (e.g. the worker pool's); keyBits 0 uses the plain scheme without it. */
+  ppkmCrypto?(keyBits: number): PpkmCrypto;
 }
+
+export type { RoundInfo } from './control';
 
 /** Round parameters chosen by the creator (the key, holders and N are filled in at start). */
 export type RoundChoice = Omit<RoundParams, 'round' | 'holderIds' | 'publicKey' | 'participants'> & {
@@ -62,6 +70,12 @@ export type RoundChoice = Omit<RoundParams, 'round' | 'holderIds' | 'publicKey' 
   holders?: number;
   /** Starts automatically once this many members (creator included) are present. */
   autoStartAt?: number;
+  /** Protocol of the round (default Chiaroscuro). PPkM: exact, no DP; each tab links to its graph neighbours only. */
+  protocol?: 'chiaroscuro' | 'ppkm';
+  /** Dataset kind announced to joiners (e.g. `lcl`); default `unspecified`. */
+  dataset?: string;
+  /** PPkM: graph degree (default: the overlay degree, 6). */
+  ppkmDegree?: number;
 };
 
 /** Common options of {@link createRound} and {@link joinRound}. */
@@ -83,6 +97,7 @@ export type SessionEvent =
   | { type: 'iteration'; iteration: number; iterations: number }
   | { type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number }
   | { type: 'peers'; peers: number }
+  | { type: 'params'; params: RoundInfo }
   | { type: 'error'; error: string };
 
 /** A live round membership. */
@@ -92,6 +107,8 @@ export interface RoundSession {
   /** The join link (creator) — `<base>#join=<round>.<secret>`; empty for joiners. */
   readonly link: string;
   readonly isCreator: boolean;
+  /** The round's public parameters from the creator (set before `joinRound` resolves; null from an older creator). */
+  readonly params: RoundInfo | null;
   /** Members known from the lobby (creator included). */
   members(): readonly PeerId[];
   onEvent(fn: (e: SessionEvent) => void): () => void;
@@ -197,15 +214,103 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   return { participant, backend, ready, overlay, transport, dial: dialPlan, sendLatest, stop: () => { participant.stop(); transport.close(); } };
 }
 
-function sessionApi(core: Core, link: string, isCreator: boolean, get: { members(): PeerId[]; result(): RoundSession['result']; running(): Running | null }, start: () => Promise<void>, leave: () => void): RoundSession {
+interface SessionGetters {
+  members(): PeerId[]; result(): RoundSession['result']; running(): Running | null; params(): RoundInfo | null; ppkm(): PpkmRun | null;
+}
+
+function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGetters, start: () => Promise<void>, leave: () => void): RoundSession {
   return {
     self: core.self, round: core.round, link, isCreator,
+    get params() { return get.params(); },
     members: () => get.members(),
     onEvent(fn) { core.listeners.add(fn); return () => core.listeners.delete(fn); },
     start,
-    stats: () => ({ ...core.mesh.stats(), cryptoMs: get.running()?.backend.elapsedMs() ?? 0, peers: core.mesh.peers().length }),
+    stats: () => {
+      const m = core.mesh.stats();
+      const pk = get.ppkm();
+      const ps = pk?.stats();
+      // PPkM traffic runs over the tab's own neighbour mesh: count both.
+      return {
+        ...m, bytesSent: m.bytesSent + (ps?.bytesSent ?? 0), bytesReceived: m.bytesReceived + (ps?.bytesReceived ?? 0),
+        cryptoMs: get.running()?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
+      };
+    },
     get result() { return get.result(); },
     leave,
+  };
+}
+
+/** A tab's PPkM participation inside a session. */
+interface PpkmRun {
+  /** Settles once every neighbour link is open (rejects naming the missing ones). */
+  ready: Promise<void>;
+  /** Starts the node (after the hub's go; before ready it starts once ready). */
+  go(): void;
+  stats(): { bytesSent: number; bytesReceived: number; peers: number } | undefined;
+  cryptoMs(): number;
+  stop(): void;
+}
+
+/** The PPkM id of a member (a second signalling registration: the session's id stays the hub link's). */
+const ppkmId = (member: PeerId): PeerId => `${member}-p`;
+
+/** Times every async crypto call (the lobby's "crypto time"). */
+function timedPpkm(inner: PpkmCrypto): { crypto: PpkmCrypto; ms(): number } {
+  let ms = 0;
+  const timed = async <T>(op: () => Promise<T>): Promise<T> => { const t = performance.now(); try { return await op(); } finally { ms += performance.now() - t; } };
+  return {
+    ms: () => ms,
+    crypto: {
+      name: inner.name, keyBits: inner.keyBits,
+      publicKey: (n) => inner.publicKey(n), ciphertextBytes: (pk) => inner.ciphertextBytes(pk), isValidCiphertext: (pk, c) => inner.isValidCiphertext(pk, c),
+      add: (pk, a, b) => inner.add(pk, a, b),
+      generateKeyPair: () => timed(() => inner.generateKeyPair()),
+      encrypt: (pk, m) => timed(() => inner.encrypt(pk, m)),
+      decrypt: (sk, c) => timed(() => inner.decrypt(sk, c)),
+      mulConst: (pk, c, k) => timed(() => inner.mulConst(pk, c, k)),
+    },
+  };
+}
+
+function runPpkm(core: Core, opts: SessionOptions, params: PpkmParams, round: number, neighbours: PeerId[], onResult: (r: NonNullable<RoundSession['result']>) => void): PpkmRun {
+  const inner = params.keyBits === 0 ? plainPpkmCrypto() : opts.crypto.ppkmCrypto?.(params.keyBits);
+  if (!inner) throw new Error(`ppkm: this tab has no crypto for ${params.keyBits}-bit keys (SessionCrypto.ppkmCrypto)`);
+  const { crypto, ms } = timedPpkm(inner);
+  let tab: PpkmTab | null = null;
+  let stopped = false, wantGo = false, watch: ReturnType<typeof setInterval> | undefined;
+  const records = opts.data.slice(0, params.maxRecords);
+  const ready = startPpkmTab({
+    self: ppkmId(core.self), neighbours, signalling: opts.net.signalling, iceServers: opts.net.iceServers, factory: opts.net.factory,
+    params, round, crypto, records, clock: core.clock,
+    onIteration: (l, centroids, moved) => {
+      const final = moved <= params.epsStop || l >= params.maxIterations;
+      core.emit({ type: 'iteration', iteration: l, iterations: params.maxIterations });
+      const r = { iteration: l, final, centroids: centroids.map((c) => c.slice()), epsilonSpent: 0 };
+      onResult(r);
+      core.emit({ type: 'result', ...r });
+      if (final) { core.emit({ type: 'phase', phase: 'finished' }); if (watch) clearInterval(watch); }
+    },
+  }).then((t) => {
+    if (stopped) { t.close(); return; }
+    tab = t;
+    if (wantGo) go();
+  });
+  const go = (): void => {
+    wantGo = true;
+    if (!tab || stopped || watch) return;
+    core.emit({ type: 'phase', phase: 'running' });
+    tab.start();
+    // The node reports failures through its state only: surface them once.
+    watch = setInterval(() => {
+      const e = tab?.node.error;
+      if (e !== undefined) { clearInterval(watch); core.emit({ type: 'error', error: `ppkm: ${e instanceof Error ? e.message : String(e)}` }); }
+    }, 500);
+  };
+  return {
+    ready, go,
+    stats: () => tab?.stats(),
+    cryptoMs: ms,
+    stop() { stopped = true; if (watch) clearInterval(watch); tab?.close(); },
   };
 }
 
@@ -240,6 +345,17 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
   const readyFrom = new Set<PeerId>();
   let startFor: ((p: PeerId) => Uint8Array) | null = null;
   let goResolve: () => void = () => {};
+  let ppkm: PpkmRun | null = null;
+  const choice = opts.round;
+  const protocol = choice.protocol ?? 'chiaroscuro';
+  if (protocol !== 'chiaroscuro' && protocol !== 'ppkm') throw new RangeError(`createRound: protocol must be 'chiaroscuro' or 'ppkm', got ${String(protocol)}`);
+  // The public parameters every admitted member receives (joiners show and record these, not the link's hints).
+  const info: RoundInfo = {
+    protocol, dataset: choice.dataset ?? 'unspecified', k: choice.k, T: choice.T, L: choice.L, lo: choice.lo, hi: choice.hi,
+    iterations: choice.iterations, epsilon: choice.epsilon, strategy: choice.strategy, smoothing: choice.smoothing,
+    keyBits: choice.keyBits, population: choice.population ?? 1,
+  };
+  if (!roundInfoFromWire(info)) { core.mesh.close(); core.signalling.close(); throw new RangeError(`createRound: invalid round parameters ${JSON.stringify(info)}`); }
 
   const lobby = (): void => {
     const m: ControlMessage = { t: 'lobby', members, holders, status };
@@ -247,9 +363,42 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     core.emit({ type: 'lobby', members: [...members], holders: [...holders], status });
   };
 
-  const choice = opts.round;
+  /** PPkM: hands every member its neighbours in a fresh graph and the public parameters, waits for the links, goes. */
+  const startPpkm = async (): Promise<void> => {
+    const n = members.length;
+    if (n < 2) { status = 'lobby'; throw new Error('a PPkM round needs at least 2 members'); }
+    core.emit({ type: 'phase', phase: 'linking' });
+    lobby();
+    const graph = ppkmGraph(n, choice.ppkmDegree ?? opts.net.degree ?? 6, core.rng);
+    const params: PpkmParams = {
+      variant: 'packed', k: choice.k, d: choice.T,
+      lo: Array<number>(choice.T).fill(choice.lo), hi: Array<number>(choice.T).fill(choice.hi),
+      fractionBits: 16, maxRecords: choice.L, maxNeighbours: Math.max(...graph.map((a) => a.length)),
+      kappa: 40, lambdaBits: 64, keyBits: choice.keyBits, epsStop: 1e-4 * (choice.hi - choice.lo), maxIterations: choice.iterations,
+      // Public, data-independent initial centroids (as Chiaroscuro rounds).
+      initialCentroids: initialCentroids({ k: choice.k, T: choice.T, lo: choice.lo, hi: choice.hi, rng: seededRng(choice.initSeed ?? 1) }),
+    };
+    const ppkmRound = core.rng.nextUint32() >>> 1;
+    const neighboursOf = (i: number): PeerId[] => graph[i]!.map((j) => ppkmId(members[j]!));
+    members.forEach((p, i) => {
+      if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl({ t: 'ppkm', params, round: ppkmRound, neighbours: neighboursOf(i) }));
+    });
+    status = 'running';
+    ppkm = runPpkm(core, opts, params, ppkmRound, neighboursOf(members.indexOf(core.self)), (r) => { result = r; if (r.final) status = 'finished'; });
+    await ppkm.ready;
+    await new Promise<void>((resolve) => {
+      goResolve = resolve;
+      if (readyFrom.size >= members.length - 1) resolve();
+      core.clock.setTimer(30_000, resolve);
+    });
+    lobby();
+    for (const p of members) if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl({ t: 'go' }));
+    ppkm.go();
+  };
+
   const start = async (): Promise<void> => {
     if (status !== 'lobby') throw new Error(`round ${roundId} already ${status}`);
+    if (protocol === 'ppkm') { status = 'dealing'; return startPpkm(); }
     if (!opts.crypto.dealKey) throw new Error('createRound: crypto.dealKey is required to start');
     status = 'dealing';
     core.emit({ type: 'phase', phase: 'dealing' });
@@ -259,7 +408,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     const t = Math.min(choice.threshold ?? Math.floor(h / 2) + 1, h);
     holders = members.slice(0, h);
     const key = await opts.crypto.dealKey(choice.keyBits, h, t);
-    const { holders: _h, autoStartAt: _a, ...rest } = choice;
+    const { holders: _h, autoStartAt: _a, protocol: _p, dataset: _d, ppkmDegree: _g, ...rest } = choice;
     const params: RoundParams = { ...rest, round: roundId, holderIds: holders, threshold: t, publicKey: key.publicKey, participants: n };
     makeRoundConfig(params); // validate before sending anything
     const wire = { ...params, publicKey: publicKeyToWire(key.publicKey) };
@@ -301,6 +450,8 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
         return;
       }
       if (!members.includes(from)) members.push(from);
+      // The public parameters first: on the same ordered link they arrive before the lobby that admits the joiner.
+      core.mesh.send(from, Channel.Control, encodeControl({ t: 'params', info }));
       lobby();
       if (startFor) core.mesh.send(from, Channel.Control, startFor(from));
       // A member back from a reload: the latest public centroids let it start the next iteration
@@ -314,9 +465,10 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     if (m.t === 'bye') { const i = members.indexOf(from); if (i > 0 && status === 'lobby') { members.splice(i, 1); lobby(); } }
   });
   core.emit({ type: 'phase', phase: 'lobby' });
+  core.emit({ type: 'params', params: info });
   core.emit({ type: 'lobby', members: [...members], holders, status });
-  const leave = (): void => { running?.stop(); core.mesh.close(); core.signalling.close(); };
-  return sessionApi(core, link, true, { members: () => [...members], result: () => result, running: () => running }, start, leave);
+  const leave = (): void => { running?.stop(); ppkm?.stop(); core.mesh.close(); core.signalling.close(); };
+  return sessionApi(core, link, true, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, start, leave);
 }
 
 /** Joins a round from its link; rejects with the hub's reason when refused. */
@@ -338,6 +490,8 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   }
   let members: PeerId[] = [];
   let running: Running | null = null;
+  let ppkm: PpkmRun | null = null;
+  let info: RoundInfo | null = null;
   let result: RoundSession['result'] = null;
   let resolveJoin: (ok: true | string) => void = () => {};
   const joined = new Promise<true | string>((r) => { resolveJoin = r; });
@@ -351,6 +505,22 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         resolveJoin(true);
         core.emit({ type: 'lobby', members: m.members, holders: m.holders, status: m.status });
         return;
+      case 'params':
+        info = m.info;
+        core.emit({ type: 'params', params: m.info });
+        return;
+      case 'ppkm': {
+        if (ppkm || running) return;
+        core.emit({ type: 'phase', phase: 'linking' });
+        try {
+          ppkm = runPpkm(core, opts, m.params, m.round, m.neighbours, (r) => { result = r; });
+        } catch (e) { core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }); return; }
+        void ppkm.ready.then(
+          () => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })),
+          (e: unknown) => core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }),
+        );
+        return;
+      }
       case 'start': {
         if (running) return;
         const params = paramsFromWire(m.params)!;
@@ -363,7 +533,9 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         void running.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
         return;
       }
-      case 'go': core.emit({ type: 'phase', phase: 'running' }); return;
+      case 'go':
+        if (ppkm) { ppkm.go(); return; }
+        core.emit({ type: 'phase', phase: 'running' }); return;
       default: return;
     }
   });
@@ -390,6 +562,6 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
   if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
   core.emit({ type: 'phase', phase: 'lobby' });
-  const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
-  return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running }, () => Promise.reject(new Error('only the creator starts the round')), leave);
+  const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
+  return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leave);
 }

@@ -12,6 +12,7 @@ import type { OpTimes } from './logic/cost-model';
 import type { OwnData } from '../app/storage';
 import type { RoundApi } from '../app/round';
 import { base } from './styles';
+import type { PpkmCrypto } from '../protocol/ppkm/crypto';
 import './cs-lab';
 import './cs-my-data';
 import './cs-create-round';
@@ -23,6 +24,8 @@ export interface AppServices {
   /** Undefined when IndexedDB is unavailable (private mode): nothing is kept, and the page says so. */
   store: Store | undefined;
   labCrypto: (bits: number) => LabCrypto;
+  /** PPkM lab encryption in the worker pool (optional: Paillier in the page's thread otherwise). */
+  ppkmCrypto?: (bits: number) => PpkmCrypto;
   measure: (bits: number) => Promise<OpTimes>;
   /** Real rounds (src/net sessions); undefined where the swarm is not available. */
   rounds?: RoundApi;
@@ -80,7 +83,7 @@ export class CsApp extends LitElement {
       case 'create': return html`<cs-create-round .api=${s?.rounds} .store=${s?.store} .measure=${s?.measure}></cs-create-round>`;
       case 'join': return html`<cs-create-round .joinFragment=${r.fragment} .api=${s?.rounds} .store=${s?.store} .measure=${s?.measure}></cs-create-round>`;
       case 'data': return html`<cs-my-data .store=${s?.store} @own-data=${(e: CustomEvent<OwnData | undefined>) => { this.own = e.detail; }}></cs-my-data>`;
-      case 'lab': return html`<cs-lab .store=${s?.store} .crypto=${s?.labCrypto} .measure=${s?.measure} ?autorun=${'autorun' in r}></cs-lab>`;
+      case 'lab': return html`<cs-lab .store=${s?.store} .crypto=${s?.labCrypto} .ppkmCrypto=${s?.ppkmCrypto} .measure=${s?.measure} ?autorun=${'autorun' in r}></cs-lab>`;
       case 'history': return html`<cs-history .store=${s?.store}></cs-history>`;
       case 'run': return html`<cs-run-view .store=${s?.store} .runId=${r.id} .measure=${s?.measure}></cs-run-view>`;
     }

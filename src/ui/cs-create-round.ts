@@ -11,8 +11,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import QRCode from 'qrcode';
 import { DEFAULT_ROUND_FORM, EPSILON_HELP, KEY_HELP, validateRoundForm, type RoundFormValues } from './logic/round-form';
 import {
-  announceLink, applyEvent, applyStats, explainJoinError, initialStatus, parseRoundHints, roundChoiceFor,
-  type RoundApi, type RoundHints, type RoundSession, type RoundStatus,
+  announceLink, applyEvent, applyStats, configFromInfo, describeRound, explainJoinError, initialStatus, parseRoundHints, roundChoiceFor,
+  type RoundApi, type RoundHints, type RoundInfo, type RoundSession, type RoundStatus,
 } from '../app/round';
 import { datasetLabel, loadBundled } from '../app/datasets';
 import type { RunRecord } from '../app/run-record';
@@ -53,6 +53,8 @@ export class CsCreateRound extends LitElement {
   @state() private busy = false;
   @state() private record: RunRecord | undefined;
   @state() private saved = '';
+  /** The round's public parameters from its creator (joiners: replaces the link's hints once joined). */
+  @state() private info: RoundInfo | undefined;
   private session: RoundSession | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private released: ReleasedIteration[] = [];
@@ -83,10 +85,15 @@ export class CsCreateRound extends LitElement {
     if (typeof h === 'string') {
       return html`<section class="card"><h2>Join a round</h2><p class="error" role="alert">This is not a valid join link: ${h.replace(/^join link: /, '')}. Ask the round's creator to send it again.</p></section>`;
     }
+    const info = this.info;
+    const differs = info && (info.protocol !== (h.protocol ?? 'chiaroscuro') || info.dataset !== h.dataset || info.k !== h.k || info.iterations !== h.iterations
+      || info.keyBits !== h.keyBits || info.L !== h.L || (info.protocol === 'chiaroscuro' && (info.epsilon !== h.epsilon || info.strategy !== h.strategy || info.smoothing !== h.smoothing || info.population !== h.population)));
     return html`<section class="card" aria-labelledby="jr-h">
       <h2 id="jr-h">Join a round</h2>
-      <p>The creator announced: ${datasetLabel(h.dataset)}, k ${h.k}, ${h.iterations} iteration${h.iterations === 1 ? '' : 's'}, ε ${h.epsilon}
-        (${h.strategy}), ${h.keyBits}-bit keys, at most ${h.L} series per participant.</p>
+      ${info
+        ? html`<p data-testid="round-params">The round's parameters, sent by its creator: ${describeRound({ ...info, dataset: datasetLabel(info.dataset) })}.</p>
+          ${differs ? html`<p class="warn" data-testid="hints-differ">The join link announced different settings; the round runs with the creator's parameters above.</p>` : null}`
+        : html`<p>The link announces (a preview; the creator's real parameters arrive when you join): ${h.protocol === 'ppkm' ? 'PPkM (exact, no differential privacy), ' : ''}${datasetLabel(h.dataset)}, k ${h.k}, ${h.iterations} iteration${h.iterations === 1 ? '' : 's'}${h.protocol === 'ppkm' ? '' : `, ε ${h.epsilon} (${h.strategy})`}, ${h.keyBits}-bit keys, at most ${h.L} series per participant.</p>`}
       ${this.session ? null : html`<cs-round-data .store=${this.store} use-case=${h.dataset}></cs-round-data>
         <button @click=${() => void this.join(h)} ?disabled=${this.busy}>Join the round</button>`}
       ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : null}
@@ -106,6 +113,7 @@ export class CsCreateRound extends LitElement {
       @change=${(e: Event) => this.set(key, (e.target as HTMLSelectElement).value)}>
       ${options.map(([val, lab]) => html`<option value=${val} ?selected=${v[key] === val}>${lab}</option>`)}</select>`;
     const bundled = v.useCase === 'lcl' || v.useCase === 'tumor';
+    const dp = v.protocol !== 'ppkm';
     return html`<section class="card" aria-labelledby="cr-h">
       <h2 id="cr-h">Create a round</h2>
       <form novalidate @submit=${this.submit}>
@@ -115,10 +123,11 @@ export class CsCreateRound extends LitElement {
           ${field('protocol', 'Protocol', select('protocol', [['chiaroscuro', 'Chiaroscuro (encryption + differential privacy)'], ['ppkm', 'PPkM (exact, no noise)']]))}
           ${field('k', 'Number of profiles k', text('k'))}
           ${field('iterations', 'Iterations', text('iterations'))}
-          ${field('epsilon', 'Privacy budget ε', text('epsilon', 'decimal', true), EPSILON_HELP)}
+          ${dp ? html`${field('epsilon', 'Privacy budget ε', text('epsilon', 'decimal', true), EPSILON_HELP)}
           ${field('population', 'Population the noise is calibrated for', text('population', 'numeric', true), 'How many people you expect in the whole population (at least the number of tabs).')}
           ${field('strategy', 'Budget strategy', select('strategy', [['uniform', 'Uniform: the same ε each iteration'], ['geometric', 'Geometric: ε/2, ε/4, … (more for early iterations)']]))}
-          ${field('smoothing', 'Smoothing window', text('smoothing', 'numeric', true), '1 = off; a moving average over this many time steps reduces visible noise.')}
+          ${field('smoothing', 'Smoothing window', text('smoothing', 'numeric', true), '1 = off; a moving average over this many time steps reduces visible noise.')}`
+          : html`<p class="help" data-testid="ppkm-note">PPkM adds no noise: every tab learns exact centroids of its neighbourhood (on a small round, everyone's), protected by encryption and masking only. Each tab links only to its neighbours in a graph the creator hands out at start.</p>`}
           ${field('keyBits', 'Key size', select('keyBits', [['512', '512 bits (tests only)'], ['1024', '1024 bits (demo)'], ['2048', '2048 bits (recommended)']], true), KEY_HELP)}
           ${field('seriesPerParticipant', 'Series per participant (L)', text('seriesPerParticipant', 'numeric', true), 'Each tab contributes at most this many series (bounds what one person can change).')}
         </div>
@@ -155,8 +164,7 @@ export class CsCreateRound extends LitElement {
     this.failure = '';
     const r = validateRoundForm(this.values, secureRng().nextUint32() >>> 1);
     const errors = r.ok ? {} : { ...r.errors };
-    // What the real swarm runs today: Chiaroscuro over a bundled use case (its value range is public).
-    if (this.values.protocol === 'ppkm') errors.protocol = 'Real rounds run Chiaroscuro; PPkM runs in the simulator (npm run sim).';
+    // Real rounds run over a bundled use case (its value range is public).
     if (this.values.useCase === 'csv') errors.useCase = 'A round over own CSV files needs a value range agreed in advance; choose electricity or tumour growth for now.';
     if (!r.ok || Object.keys(errors).length > 0) {
       this.errors = errors;
@@ -176,7 +184,9 @@ export class CsCreateRound extends LitElement {
       const session = await this.api.create(roundChoiceFor(c, ds), data.series, location.origin + location.pathname);
       this.config = c;
       this.attach(session, data, c);
+      this.info = session.params ?? undefined;
       this.link = announceLink(session.link, {
+        ...(c.protocol === 'ppkm' ? { protocol: 'ppkm' as const } : {}),
         dataset: c.dataset as 'lcl' | 'tumor', k: c.k, iterations: c.iterations, epsilon: c.epsilon, keyBits: c.keyBits,
         L: c.seriesPerParticipant, strategy: c.strategy, smoothing: c.smoothing, population: c.population,
       });
@@ -215,8 +225,16 @@ export class CsCreateRound extends LitElement {
         population: h.population, churn: 0, loss: 0, neighbors: 6,
       };
       const session = await this.api.join(`#${this.joinFragment}`, data.series);
-      this.config = config;
-      this.attach(session, data, config);
+      // The creator's public parameters (they arrive before the join completes) replace the link's hints.
+      const info = session.params ?? undefined;
+      if (info && info.T !== data.T) {
+        session.leave();
+        throw new RangeError(`your data has ${data.T} values per series, but this round's series have ${info.T} (${datasetLabel(info.dataset)}); pick data of that use case`);
+      }
+      this.info = info;
+      const real = info ? configFromInfo(info) : config;
+      this.config = real;
+      this.attach(session, data, real);
     } catch (err) {
       this.failure = explainJoinError(err);
       this.status = { ...this.status, phase: 'refused' }; // the reason is shown once, above
@@ -232,6 +250,8 @@ export class CsCreateRound extends LitElement {
     this.status = { ...initialStatus(c), ...(session.link ? { link: session.link } : {}) };
     // The session emits its lobby/phase before we subscribe: seed the members from it.
     this.status = applyEvent(this.status, { type: 'lobby', members: [...session.members()], holders: [], status: 'lobby' });
+    // …and the round's public parameters (a joiner's arrive before its join completes).
+    if (session.params) this.status = applyEvent(this.status, { type: 'params', params: session.params });
     session.onEvent((ev) => this.onEvent(ev));
     this.timer = setInterval(() => this.poll(), 500);
   }
@@ -242,6 +262,7 @@ export class CsCreateRound extends LitElement {
     let next = applyEvent(this.status, ev);
     next = { ...next, members: next.members.map((m) => ({ ...m, label: m.id === s.self ? 'you' : m.id.endsWith('-hub') ? 'round creator' : `member …${m.id.slice(-4)}` })) };
     const e = ev as { type?: string; phase?: string };
+    if (e.type === 'params' && next.params) { this.info = next.params; if (this.config) this.config = { ...configFromInfo(next.params, this.config.seed), participants: this.config.participants }; }
     if (e.type === 'phase' && (e.phase === 'linking' || e.phase === 'running') && this.startedAt === 0) this.startedAt = performance.now();
     if (e.type === 'result') {
       const r = ev as { iteration: number; centroids: number[][]; epsilonSpent: number };
@@ -269,7 +290,7 @@ export class CsCreateRound extends LitElement {
     const participants = Math.max(1, this.status?.members.length ?? s.members().length);
     const own = { label: `your average over ${Math.min(data.series.length, c.seriesPerParticipant)} series`, series: meanSeries(data.series.slice(0, c.seriesPerParticipant), data.T) };
     const record = swarmRecord({
-      id: `swarm-${s.round}-${s.self.slice(-6)}`, savedAt: Date.now(), label: `Swarm · ${datasetLabel(c.dataset)} · ${participants} tabs · ${c.keyBits} bits`,
+      id: `swarm-${s.round}-${s.self.slice(-6)}`, savedAt: Date.now(), label: `Swarm · ${c.protocol === 'ppkm' ? 'PPkM · ' : ''}${datasetLabel(c.dataset)} · ${participants} tabs · ${c.keyBits} bits`,
       config: c, participants, T: data.T, unit: data.unit, released: this.released,
       wallSeconds: this.startedAt > 0 ? (performance.now() - this.startedAt) / 1000 : 0, own,
     });

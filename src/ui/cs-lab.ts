@@ -11,6 +11,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { KeyBits, RunConfig } from '../sim/contract';
 import type { LabCrypto, LabProgress } from '../app/lab/engine';
 import { LAB_MAX_ENCRYPTED, runLab } from '../app/lab/engine';
+import { PPKM_LAB_MAX_ENCRYPTED, runPpkmLab } from '../app/lab/ppkm-engine';
+import type { PpkmCrypto } from '../protocol/ppkm/crypto';
 import type { RunRecord } from '../app/run-record';
 import type { Store } from '../app/storage';
 import { datasetLabel, loadBundled, type BundledName } from '../app/datasets';
@@ -20,6 +22,8 @@ import './cs-results';
 
 /** Lab form values. */
 export interface LabSettings {
+  /** Chiaroscuro (default) or PPkM (Zhu & Li 2020: exact, no differential privacy). */
+  protocol?: 'chiaroscuro' | 'ppkm';
   dataset: BundledName;
   participants: number;
   seriesPerParticipant: number;
@@ -49,6 +53,8 @@ export class CsLab extends LitElement {
   @property({ attribute: false }) store: Store | undefined;
   /** Real-encryption factory (the app passes the worker pool's). */
   @property({ attribute: false }) crypto: ((bits: number) => LabCrypto) | undefined;
+  /** PPkM encryption factory (the app passes the worker pool's); default: Paillier in this thread. */
+  @property({ attribute: false }) ppkmCrypto: ((bits: number) => PpkmCrypto) | undefined;
   @property({ attribute: false }) measure: ((bits: number) => Promise<OpTimes>) | undefined;
   /** Start immediately with the current settings. */
   @property({ type: Boolean }) autorun = false;
@@ -83,6 +89,11 @@ export class CsLab extends LitElement {
           explore; in a real round each tab only ever sees its own data and the noisy public profiles.</p>
         <form @submit=${(e: Event) => { e.preventDefault(); void this.start(); }}>
           <div class="grid">
+            <div class="field"><label for="protocol">Protocol</label>
+              <select id="protocol" ?disabled=${running} @change=${(e: Event) => this.set('protocol', (e.target as HTMLSelectElement).value as 'chiaroscuro' | 'ppkm')}>
+                <option value="chiaroscuro" ?selected=${s.protocol !== 'ppkm'}>Chiaroscuro (encryption + differential privacy)</option>
+                <option value="ppkm" ?selected=${s.protocol === 'ppkm'}>PPkM (exact, no noise; neighbours only)</option>
+              </select></div>
             <div class="field"><label for="dataset">Dataset</label>
               <select id="dataset" ?disabled=${running} @change=${(e: Event) => this.set('dataset', (e.target as HTMLSelectElement).value as BundledName)}>
                 ${(['lcl', 'tumor', 'italy'] as const).map((d) => html`<option value=${d} ?selected=${s.dataset === d}>${datasetLabel(d)}</option>`)}
@@ -112,11 +123,34 @@ export class CsLab extends LitElement {
         </form>
         ${this.progress || this.phase ? html`<div class="progress" role="status" aria-live="polite">
           <progress max="1" .value=${this.progress?.fraction ?? 0} aria-label="Lab run progress"></progress>
-          <p>${this.phase}${this.progress && this.abort ? html` · ${this.progress.phase === 'setup' ? this.progress.message ?? 'setting up' : `${this.progress.iteration} of ${this.progress.iterations} iterations published`} · ε spent ${this.progress.epsilonSpent.toFixed(3)} of ${s.epsilon}` : null}</p>
+          <p>${this.phase}${this.progress && this.abort ? html` · ${this.progress.phase === 'setup' ? this.progress.message ?? 'setting up' : `${this.progress.iteration} of ${this.progress.iterations} iterations published`}${s.protocol === 'ppkm' ? ' · no differential privacy' : ` · ε spent ${this.progress.epsilonSpent.toFixed(3)} of ${s.epsilon}`}` : null}</p>
         </div>` : null}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
       </section>
       ${this.run ? html`<cs-results .run=${this.run} .measure=${this.measure}></cs-results>` : null}`;
+  }
+
+  /** PPkM lab run: M nodes on a neighbour graph of degree "neighbours" (6), no DP. */
+  private async startPpkm(s: LabSettings, signal: AbortSignal): Promise<RunRecord> {
+    this.phase = `Loading ${datasetLabel(s.dataset)} data…`;
+    const dataset = await loadBundled(s.dataset, s.participants, s.seed);
+    const encrypt = s.keyBits !== 0 && s.participants <= PPKM_LAB_MAX_ENCRYPTED;
+    const how = !encrypt ? `no encryption${s.keyBits !== 0 ? ` (above ${PPKM_LAB_MAX_ENCRYPTED} nodes)` : ''}` : `${s.keyBits}-bit Paillier`;
+    const head = `${s.participants} PPkM nodes · neighbours only, no differential privacy · ${how}`;
+    this.phase = head;
+    const config: RunConfig = {
+      protocol: 'ppkm', dataset: s.dataset, participants: s.participants, seriesPerParticipant: s.seriesPerParticipant,
+      k: s.k, iterations: s.iterations, epsilon: s.epsilon, strategy: s.strategy, smoothing: 1,
+      keyBits: s.keyBits, seed: s.seed, population: Math.max(s.population, s.participants), churn: 0, loss: 0, neighbors: 6,
+    };
+    const run = await runPpkmLab(config, dataset, datasetLabel(s.dataset), {
+      onProgress: (p) => { this.progress = p; }, signal, ...(this.ppkmCrypto ? { crypto: this.ppkmCrypto } : {}),
+    });
+    this.run = run;
+    this.phase = `Done in ${run.result.final.wallSeconds.toFixed(1)} s (${run.result.final.iterations} iterations, ${how}; PPkM has no differential privacy: nothing to spend).`;
+    if (this.store) await this.store.saveRun(run);
+    this.dispatchEvent(new CustomEvent('run-finished', { detail: run, bubbles: true, composed: true }));
+    return run;
   }
 
   private set<K extends keyof LabSettings>(key: K, value: LabSettings[K]): void {
@@ -132,6 +166,7 @@ export class CsLab extends LitElement {
     this.abort = new AbortController();
     const signal = this.abort.signal;
     try {
+      if (s.protocol === 'ppkm') return await this.startPpkm(s, signal);
       if (!(s.epsilon > 0)) throw new RangeError('ε must be above 0');
       if (!(s.population >= s.participants)) throw new RangeError('The population must be at least the number of participants');
       this.phase = `Loading ${datasetLabel(s.dataset)} data…`;

@@ -22,7 +22,7 @@ const PHASE_TEXT: Record<string, string> = {
 /** What the current iteration is doing, from what has been released so far. */
 function iterationStep(s: RoundStatus): string {
   if (s.released >= s.iteration) return s.phase === 'done' ? 'profiles released' : `profiles of iteration ${s.released} released`;
-  return 'encrypting, gossiping and decrypting the noisy sums';
+  return s.params?.protocol === 'ppkm' ? 'aggregating encrypted sums with the neighbours' : 'encrypting, gossiping and decrypting the noisy sums';
 }
 
 /** Round lobby / progress panel. */
@@ -45,7 +45,9 @@ export class CsLobby extends LitElement {
       </div>
       <dl class="stats">
         <dt>Members</dt><dd>${s.members.length} (${holders} key holder${holders === 1 ? '' : 's'})</dd>
-        <dt>ε spent</dt><dd>${s.epsilonSpent.toFixed(3)} of ${s.epsilonBudget}</dd>
+        ${s.params?.protocol === 'ppkm'
+          ? html`<dt>Protocol</dt><dd>PPkM: exact centroids, no differential privacy</dd>`
+          : html`<dt>ε spent</dt><dd>${s.epsilonSpent.toFixed(3)} of ${s.epsilonBudget}</dd>`}
         <dt>Peers connected</dt><dd>${s.peers}</dd>
         <dt>Sent / received</dt><dd>${formatBytes(s.bytesSent)} / ${formatBytes(s.bytesReceived)}</dd>
         <dt>Crypto time</dt><dd>${formatMs(s.cryptoMs)}</dd>

@@ -42,19 +42,23 @@ export class CsResults extends LitElement {
       <section class="card">
         <h2>${run.label}</h2>
         <p class="muted">${r.protocol} · k ${r.config.k} → ${final.length} profiles · ${r.iterations.length} iterations ·
-          ε spent ${r.final.epsilonSpent.toFixed(3)} of ${r.config.epsilon} · population ${r.config.population} · ${r.final.wallSeconds.toFixed(1)} s</p>
+          ${r.protocol === 'ppkm' ? 'no differential privacy (exact centroids)' : html`ε spent ${r.final.epsilonSpent.toFixed(3)} of ${r.config.epsilon} · population ${r.config.population}`} · ${r.final.wallSeconds.toFixed(1)} s</p>
       </section>
       <cs-closest-profile .series=${own?.series ?? []} .profiles=${final} .label=${own?.label ?? 'your series'} unit=${run.unit}></cs-closest-profile>
       <cs-profiles-evolution .centroids=${run.centroids} .iteration=${this.iteration} unit=${run.unit}
         @iteration-change=${(e: CustomEvent<{ iteration: number }>) => { this.iteration = e.detail.iteration; }}></cs-profiles-evolution>
       ${run.lab ? html`
         <cs-sampled-participants .sampled=${run.lab.sampled} .centroids=${run.centroids} .iteration=${this.iteration} unit=${run.unit}></cs-sampled-participants>
-        <cs-noise-impact .noise=${run.lab.noise} .iteration=${this.iteration} unit=${run.unit}></cs-noise-impact>` : null}
+        ${r.protocol === 'ppkm'
+          ? html`<section class="card" data-testid="no-dp"><h3>No noise to show</h3><p>PPkM adds no differential-privacy noise: its
+              centroids are exact, so there is no "before/after noise" view. Its protection is encryption and masking only; each
+              node's exact centroids reveal what k-means reveals.</p></section>`
+          : html`<cs-noise-impact .noise=${run.lab.noise} .iteration=${this.iteration} unit=${run.unit}></cs-noise-impact>`}` : null}
       ${own ? html`<cs-bobs-window .series=${own.series} .profiles=${final} label=${own.label} unit=${run.unit}></cs-bobs-window>` : null}
       <cs-inertia-view .iterations=${r.iterations} .reference=${r.final.referenceInertia}></cs-inertia-view>
       <cs-cost-views .result=${r} .T=${run.T} .measure=${this.measure}></cs-cost-views>
       <cs-export .profiles=${final} basename=${`profiles-${run.id}`}
-        .meta=${{ protocol: r.protocol, dataset: r.config.dataset, k: final.length, epsilon: r.config.epsilon, iterations: r.iterations.length, unit: run.unit }}></cs-export>`;
+        .meta=${{ protocol: r.protocol, dataset: r.config.dataset, k: final.length, epsilon: r.protocol === 'ppkm' ? 0 : r.config.epsilon, iterations: r.iterations.length, unit: run.unit }}></cs-export>`;
   }
 }
 

@@ -28,9 +28,10 @@ export class CsSampledParticipants extends LitElement {
       <div class="grid">
         ${this.sampled.map((s) => {
           const j = s.closest[it - 1] ?? -1;
-          const c = profiles[j];
+          // PPkM: the participant's own node's centroid (each node has its own set).
+          const c = s.profiles ? s.profiles[it - 1] : profiles[j];
           return html`<div class="participant">
-            <cs-chart height="160" caption=${`${s.label}: closest profile ${j >= 0 ? j + 1 : '–'}`} y-label=${this.unit}
+            <cs-chart height="160" caption=${`${s.label}: closest profile ${j >= 0 ? j + 1 : '–'}${s.profiles ? ' of its own node' : ''}`} y-label=${this.unit}
               .x=${s.series.map((_, t) => t + 1)}
               .lines=${[{ label: 'own series', values: s.series, colour: '#000000' }, ...(c ? [{ label: `profile ${j + 1}`, values: c, colour: '#D55E00', dash: [6, 4] }] : [])]}></cs-chart>
           </div>`;

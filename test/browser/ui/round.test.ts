@@ -10,7 +10,7 @@ import type { CsCreateRound } from '../../../src/ui/cs-create-round';
 import { announceLink, applyEvent, explainJoinError, initialStatus, parseRoundHints, roundChoiceFor, type RoundApi, type RoundHints } from '../../../src/app/round';
 import { swarmRecord } from '../../../src/app/swarm-record';
 import { openStore } from '../../../src/app/storage';
-import type { RoundSession, SessionEvent } from '../../../src/net/session';
+import type { RoundInfo, RoundSession, SessionEvent } from '../../../src/net/session';
 import { DEFAULT_ROUND_FORM, validateRoundForm } from '../../../src/ui/logic/round-form';
 
 const LINK = 'http://x.test/#join=abcd1234.0123456789abcdef0123456789abcdef';
@@ -82,13 +82,13 @@ describe('swarm run record', () => {
 const row = (v: number): number[] => Array.from({ length: 24 }, (_, t) => v + t / 100);
 
 /** A scripted session: `start()` plays a 2-iteration round over 24-value series. */
-function fakeSession(link: string, self: string): RoundSession & { emit(e: SessionEvent): void } {
+function fakeSession(link: string, self: string, params: RoundInfo | null = null): RoundSession & { emit(e: SessionEvent): void } {
   const fns = new Set<(e: SessionEvent) => void>();
   let result: RoundSession['result'] = null;
   const members = [self];
   const emit = (e: SessionEvent): void => { if (e.type === 'result') result = e; for (const f of fns) f(e); };
   return {
-    self, round: 'abcd1234', link, isCreator: link !== '', members: () => members, emit,
+    self, round: 'abcd1234', link, isCreator: link !== '', members: () => members, emit, params,
     onEvent(fn) { fns.add(fn); return () => fns.delete(fn); },
     async start() {
       members.push('cs-abcd1234-joiner1');

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { realClock } from '../../../src/core/clock';
 import type { PeerId } from '../../../src/core/transport';
 import { Channel } from '../../../src/net/codec';
-import { decodeControl, encodeControl, paramsFromWire, type ControlMessage } from '../../../src/net/control';
+import { decodeControl, encodeControl, paramsFromWire, roundInfoFromWire, type ControlMessage, type RoundInfo } from '../../../src/net/control';
+import { ppkmGraph } from '../../../src/net/ppkm-tab';
+import { seededRng } from '../../../src/core/rng';
 import { createMesh, type Dialer, type Mesh } from '../../../src/net/mesh';
 import { parseJoinLink } from '../../../src/net/session';
 import { isValidPeerId, parseSignal } from '../../../src/net/signalling';
@@ -164,5 +166,56 @@ describe('mesh: a reloaded peer re-dials', () => {
     expect(got).toEqual(['a:7']);
     expect(a2got).toEqual(['hub:8']);
     expect(hub.accepts('hub')).toBe(false);
+  });
+});
+
+describe('round parameters and PPkM set-up on the control channel', () => {
+  const info: RoundInfo = { protocol: 'ppkm', dataset: 'lcl', k: 3, T: 24, L: 5, lo: 0, hi: 10, iterations: 3, epsilon: 1, strategy: 'uniform', smoothing: 1, keyBits: 512, population: 1000 };
+  const wire = (o: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(o));
+
+  it('params: round-trips, and every tampered field is rejected', () => {
+    expect(decodeControl(encodeControl({ t: 'params', info }))).toEqual({ t: 'params', info });
+    // Unknown extra fields are not carried over.
+    expect(roundInfoFromWire({ ...info, extra: 'x' })).toEqual(info);
+    for (const bad of [{ protocol: 'other' }, { dataset: '../x' }, { dataset: '' }, { k: 0 }, { k: 2.5 }, { T: -1 }, { hi: -1 }, { epsilon: 0 },
+      { strategy: 'x' }, { keyBits: -512 }, { iterations: 1e9 }, { L: '5' }, { population: Number.NaN }]) {
+      expect(decodeControl(wire({ t: 'params', info: { ...info, ...bad } })), JSON.stringify(bad)).toBeNull();
+    }
+    expect(decodeControl(wire({ t: 'params', info: [] }))).toBeNull();
+  });
+
+  it('ppkm: round-trips the parameters and neighbours; malformed shapes are rejected', () => {
+    const params = {
+      variant: 'packed' as const, k: 2, d: 3, lo: [0, 0, 0], hi: [1, 1, 1], fractionBits: 16, maxRecords: 5, maxNeighbours: 2,
+      kappa: 40, lambdaBits: 64, keyBits: 512, epsStop: 1e-4, maxIterations: 3, initialCentroids: [[0.1, 0.2, 0.3], [0.7, 0.8, 0.9]],
+    };
+    const m: ControlMessage = { t: 'ppkm', params, round: 7, neighbours: ['cs-a-b-p', 'cs-a-c-p'] };
+    expect(decodeControl(encodeControl(m))).toEqual(m);
+    const variants: unknown[] = [
+      { ...m, round: -1 }, { ...m, round: 1.5 }, { ...m, neighbours: [] }, { ...m, neighbours: ['bad id!'] },
+      { ...m, params: { ...params, variant: 'z' } }, { ...m, params: { ...params, lo: [0, 0] } },
+      { ...m, params: { ...params, initialCentroids: [[0, 0, 0]] } }, { ...m, params: { ...params, initialCentroids: [[0, 0, 0], [0, 0, 'x']] } },
+      { ...m, params: { ...params, kappa: null } }, { ...m, params: null },
+    ];
+    for (const v of variants) expect(decodeControl(wire(v)), JSON.stringify(v)).toBeNull();
+  });
+
+  it('ppkmGraph: complete up to degree + 1 nodes; otherwise connected, undirected, degrees in [2, D]', () => {
+    expect(ppkmGraph(4, 6, seededRng(1))).toEqual([[1, 2, 3], [0, 2, 3], [0, 1, 3], [0, 1, 2]]);
+    expect(() => ppkmGraph(1, 6, seededRng(1))).toThrow(/n ≥ 2, got 1/);
+    expect(() => ppkmGraph(5, 1, seededRng(1))).toThrow(/degree must be an integer ≥ 2, got 1/);
+    fc.assert(fc.property(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 2, max: 8 }), fc.integer(), (n, D, seed) => {
+      const g = ppkmGraph(n, D, seededRng(seed));
+      expect(g).toHaveLength(n);
+      g.forEach((adj, i) => {
+        expect(adj).not.toContain(i);
+        for (const j of adj) expect(g[j]).toContain(i);
+        expect(adj.length).toBeLessThanOrEqual(Math.max(D, 2));
+        expect(adj.length).toBeGreaterThanOrEqual(Math.min(2, n - 1));
+      });
+      const seen = new Set([0]), stack = [0];
+      while (stack.length) for (const v of g[stack.pop()!]!) if (!seen.has(v)) { seen.add(v); stack.push(v); }
+      expect(seen.size).toBe(n);
+    }), { numRuns: 200 });
   });
 });
