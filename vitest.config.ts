@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumPath, chromiumArgs } from './test/browser-env.ts';
+import { chromiumPath, chromiumArgs } from './scripts/lib/chromium.ts';
 
 const executablePath = chromiumPath();
 

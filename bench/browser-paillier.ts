@@ -9,11 +9,9 @@
  * `npx tsx bench/browser-paillier.ts [--quick] [--bits 1024,2048]` prints the rows as JSON.
  * @module
  */
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createServer } from 'vite';
-import { chromium } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from '../test/browser-env';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startAppServer } from '../scripts/lib/app-browser';
 import type { BenchOp, BenchParams, BenchRow, WorkerVariant } from '../workers/crypto-api';
 
 /** One row of the `paillier` section (BRIEF §7). */
@@ -44,7 +42,6 @@ const PLANS: ReadonlyArray<{ variant: WorkerVariant; ops: readonly BenchOp[] }> 
 const ALLOWED_BITS = [256, 512, 1024, 2048, 3072];
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 /** Runs the Paillier operations in a Chromium Web Worker and returns one row per (backend, bits, op). */
 export async function runBrowserPaillierBench(opts: BrowserBenchOptions): Promise<PaillierRow[]> {
@@ -63,23 +60,17 @@ export async function runBrowserPaillierBench(opts: BrowserBenchOptions): Promis
 
   // A minimal inline config rather than vite.config.ts: the bench needs the worker bundling only, and the
   // app config's plugins (embedded PeerJS signalling) keep timers that stop the process from exiting.
-  const server = await createServer({
-    root,
+  const app = await startAppServer({
     configFile: false,
     worker: { format: 'es' },
     optimizeDeps: { include: ['comlink'] },
-    logLevel: 'error',
     // Cross-origin isolation gives workers a 5 µs clock instead of 100 µs.
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, headers: ISOLATION_HEADERS },
+    server: { headers: ISOLATION_HEADERS },
   });
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: Browser | undefined;
   try {
-    await server.listen();
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('browser bench: the Vite dev server has no TCP address');
-    const base = `http://127.0.0.1:${address.port}`;
-    const executablePath = chromiumPath();
-    browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs });
+    const base = app.base;
+    browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -124,7 +115,7 @@ export async function runBrowserPaillierBench(opts: BrowserBenchOptions): Promis
     return rows;
   } finally {
     await browser?.close();
-    await server.close();
+    await app.close();
   }
 }
 

@@ -4,14 +4,11 @@
  * (`--mobile` adds phone-sized shots). Fails on any console error or page error.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from '../test/browser-env';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, repoRoot, startAppServer, WEBRTC_PERMISSIONS } from './lib/app-browser';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'docs/screenshots');
+const out = join(repoRoot, 'docs/screenshots');
 
 /** Opens a route and waits until `ready` (a CSS selector, pierced through shadow roots) is visible. */
 async function shoot(page: Page, route: string, ready: string, file: string, timeout = 120_000): Promise<void> {
@@ -27,7 +24,7 @@ async function shoot(page: Page, route: string, ready: string, file: string, tim
  * join link and QR code, a joiner's lobby, then the creator's finished round with its results.
  */
 async function round(browser: Browser, base: string, width: number, height: number, suffix: string, errors: string[]): Promise<void> {
-  const context = await browser.newContext({ viewport: { width, height }, permissions: ['camera', 'microphone'] });
+  const context = await browser.newContext({ viewport: { width, height }, permissions: WEBRTC_PERMISSIONS });
   const open = async (url: string): Promise<Page> => {
     const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -75,13 +72,9 @@ async function round(browser: Browser, base: string, width: number, height: numb
 
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', server: { host: '127.0.0.1', port: 0, hmr: false } });
-  await server.listen();
-  const addr = server.httpServer?.address();
-  if (!addr || typeof addr === 'string') throw new Error('vite has no TCP address');
-  const base = `http://127.0.0.1:${addr.port}/`;
-  const executablePath = chromiumPath();
-  const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs });
+  const app = await startAppServer();
+  const base = `${app.base}/`;
+  const browser = await launchChromium();
   const errors: string[] = [];
   try {
     const sizes = process.argv.includes('--mobile') ? [['', 1200, 900], ['-phone', 390, 844]] as const : [['', 1200, 900]] as const;
@@ -102,7 +95,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    await server.close();
+    await app.close();
   }
   if (errors.length > 0) throw new Error(`console errors:\n${errors.join('\n')}`);
 }

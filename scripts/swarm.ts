@@ -12,7 +12,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
-import { chromiumArgs, chromiumPath } from '../test/browser-env';
 import { seededRng } from '../src/core/rng';
 import { assignParticipants, loadDataset } from '../src/data/index';
 import { createEvaluator } from '../src/sim/evaluator';
@@ -148,18 +147,14 @@ async function main(): Promise<number> {
 
     process.stderr.write('swarm: starting vite + signalling… ');
     // Heavy modules load only after the options parsed (invalid options fail fast).
-    const { createServer } = await import('vite');
-    const { chromium } = await import('playwright-core');
-    vite = await createServer({ root, configFile: `${root}/vite.config.ts`, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
-    await vite.listen();
-    const addr = vite.httpServer?.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
-    const base = `http://127.0.0.1:${port}`;
+    const { launchChromium, startAppServer, WEBRTC_PERMISSIONS } = await import('./lib/app-browser');
+    const app = await startAppServer();
+    vite = app.server;
+    const base = app.base;
     console.error(base);
 
-    const executablePath = chromiumPath();
-    browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, headless: true });
-    const context: BrowserContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+    browser = await launchChromium();
+    const context: BrowserContext = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
     const pages: Page[] = [];
     const closed = new Set<number>();
     const url = `${base}/swarm.html?workers=${opts.workers}`;

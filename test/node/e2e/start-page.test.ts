@@ -5,37 +5,24 @@
  * becomes `ok` (or `error`), whose `data-sum` holds the plain sum (decimal) of the encrypted values and
  * whose text lists the encrypted values and the decrypted sum (src/ui/cs-selftest.ts).
  */
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type ViteDevServer } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from '../../browser-env';
+import type { Browser } from 'playwright-core';
+import { launchChromium, startAppServer, type AppServer } from '../../../scripts/lib/app-browser';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
-let server: ViteDevServer;
+let app: AppServer;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  server = await createServer({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('vite dev server has no TCP address');
-  base = `http://127.0.0.1:${address.port}`;
-  const executablePath = chromiumPath();
-  browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs });
+  app = await startAppServer();
+  base = app.base;
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 describe('start page crypto self-test', () => {

@@ -6,34 +6,26 @@
  * show the creator's real parameters (not the link's hints).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer, type ViteDevServer } from 'vite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from '../../browser-env';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, startAppServer, WEBRTC_PERMISSIONS, type AppServer } from '../../../scripts/lib/app-browser';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-let server: ViteDevServer;
+let app: AppServer;
 let browser: Browser;
 let context: BrowserContext;
 let base: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await createServer({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('vite dev server has no TCP address');
-  base = `http://127.0.0.1:${address.port}/`;
-  const executablePath = chromiumPath();
-  browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs });
-  context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  app = await startAppServer();
+  base = `${app.base}/`;
+  browser = await launchChromium();
+  context = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
 }, 60_000);
 
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function open(url: string, name: string): Promise<Page> {

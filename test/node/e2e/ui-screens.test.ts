@@ -3,30 +3,22 @@
  * console error or page error, and a small lab run fills the results views.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer, type ViteDevServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath } from '../../browser-env';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium, startAppServer, type AppServer } from '../../../scripts/lib/app-browser';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-let server: ViteDevServer;
+let app: AppServer;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  server = await createServer({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false } });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('vite dev server has no TCP address');
-  base = `http://127.0.0.1:${address.port}/`;
-  const executablePath = chromiumPath();
-  browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs });
+  app = await startAppServer();
+  base = `${app.base}/`;
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
+  await app?.close();
 });
 
 async function withPage(width: number, fn: (page: Page) => Promise<void>): Promise<void> {
