@@ -49,6 +49,30 @@ export interface CryptoBackend {
   isValidPartial(value: bigint): boolean;
   /** Cumulative milliseconds spent in this backend's operations (for cost reports). */
   elapsedMs(): number;
+  /**
+   * Synchronous versions of the operations a participant calls, offered only by backends computing
+   * in the calling thread (simulator): the state machine then runs each handler to completion without
+   * a promise per operation. Same results, validation and time accounting as the async methods.
+   * Decorators (worker pools, yielding or abortable wrappers) must not forward it; it is defined
+   * non-enumerable ({@link withSyncOps}) so `{ ...backend, op: override }` drops it and stays async.
+   */
+  readonly sync?: SyncCryptoOps;
+}
+
+/** The synchronous subset of {@link CryptoBackend} used by the protocol state machine. */
+export interface SyncCryptoOps {
+  encryptVector(plaintexts: readonly bigint[]): bigint[];
+  mergeScaled(a: readonly bigint[], ea: number, b: readonly bigint[], eb: number): { c: bigint[]; e: number };
+  partialDecryptVector(share: KeyShare, c: readonly bigint[]): PartialDecryption[];
+  combineVector(publicKey: ThresholdPublicKey, partials: readonly (readonly PartialDecryption[])[]): bigint[];
+}
+
+/**
+ * Attaches `ops` as the non-enumerable {@link CryptoBackend.sync} of `backend` (an object spread of
+ * the result, e.g. a test double overriding one method, does not inherit the synchronous bypass).
+ */
+export function withSyncOps(backend: CryptoBackend, ops: SyncCryptoOps): CryptoBackend {
+  return Object.defineProperty(backend, 'sync', { value: ops, enumerable: false, writable: false, configurable: false });
 }
 
 /** Threshold decryption operations of one scheme, injected so this module stays free of key maths. */
@@ -82,14 +106,19 @@ export function inThreadBackend(opts: InThreadBackendOptions): CryptoBackend {
   const n = scheme.plaintextModulus;
   const plain = ciphertextModulus === n;
   let elapsed = 0;
-  const timed = <T>(fn: () => T): Promise<T> => {
+  const timedSync = <T>(fn: () => T): T => {
     const t0 = now();
     try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(err);
+      return fn();
     } finally {
       elapsed += now() - t0;
+    }
+  };
+  const timed = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(timedSync(fn));
+    } catch (err) {
+      return Promise.reject(err);
     }
   };
   const checkPlain = (m: bigint, what: string): void => {
@@ -106,18 +135,36 @@ export function inThreadBackend(opts: InThreadBackendOptions): CryptoBackend {
     const k = (1n << BigInt(exponent)) % n;
     return c.map((x) => scheme.mulConst(x, k));
   };
-  return {
+  const encryptAll = (plaintexts: readonly bigint[]): bigint[] =>
+    plaintexts.map((m) => {
+      checkPlain(m, 'encryptVector');
+      return scheme.encrypt(m);
+    });
+  const merge = (a: readonly bigint[], ea: number, b: readonly bigint[], eb: number): { c: bigint[]; e: number } => {
+    sameLength(a, b, 'mergeScaled');
+    const e = Math.max(ea, eb);
+    const sa = scale(a, e - ea);
+    const sb = scale(b, e - eb);
+    return { c: sa.map((x, i) => scheme.add(x, sb[i]!)), e };
+  };
+  const partialAll = (share: KeyShare, c: readonly bigint[]): PartialDecryption[] => c.map((x) => threshold.partialDecrypt(share, x));
+  const combineAll = (publicKey: ThresholdPublicKey, partials: readonly (readonly PartialDecryption[])[]): bigint[] => {
+    const first = partials[0];
+    if (!first) throw new RangeError('combineVector: no partial decryptions');
+    const len = first.length;
+    for (const p of partials) {
+      if (p.length !== len) throw new RangeError('combineVector: holders sent vectors of different lengths');
+    }
+    const out: bigint[] = [];
+    for (let i = 0; i < len; i++) out.push(threshold.combinePartials(publicKey, partials.map((p) => p[i]!)));
+    return out;
+  };
+  return withSyncOps({
     name: scheme.name,
     plaintextModulus: n,
     ciphertextModulus,
     ciphertextBytes: scheme.ciphertextBytes,
-    encryptVector: (plaintexts) =>
-      timed(() =>
-        plaintexts.map((m) => {
-          checkPlain(m, 'encryptVector');
-          return scheme.encrypt(m);
-        }),
-      ),
+    encryptVector: (plaintexts) => timed(() => encryptAll(plaintexts)),
     addVectors: (a, b) =>
       timed(() => {
         sameLength(a, b, 'addVectors');
@@ -129,31 +176,18 @@ export function inThreadBackend(opts: InThreadBackendOptions): CryptoBackend {
         return c.map((x) => scheme.mulConst(x, k));
       }),
     scaleByPowerOfTwo: (c, exponent) => timed(() => scale(c, exponent)),
-    mergeScaled: (a, ea, b, eb) =>
-      timed(() => {
-        sameLength(a, b, 'mergeScaled');
-        const e = Math.max(ea, eb);
-        const sa = scale(a, e - ea);
-        const sb = scale(b, e - eb);
-        return { c: sa.map((x, i) => scheme.add(x, sb[i]!)), e };
-      }),
-    partialDecryptVector: (share, c) => timed(() => c.map((x) => threshold.partialDecrypt(share, x))),
-    combineVector: (publicKey, partials) =>
-      timed(() => {
-        const first = partials[0];
-        if (!first) throw new RangeError('combineVector: no partial decryptions');
-        const len = first.length;
-        for (const p of partials) {
-          if (p.length !== len) throw new RangeError('combineVector: holders sent vectors of different lengths');
-        }
-        const out: bigint[] = [];
-        for (let i = 0; i < len; i++) out.push(threshold.combinePartials(publicKey, partials.map((p) => p[i]!)));
-        return out;
-      }),
+    mergeScaled: (a, ea, b, eb) => timed(() => merge(a, ea, b, eb)),
+    partialDecryptVector: (share, c) => timed(() => partialAll(share, c)),
+    combineVector: (publicKey, partials) => timed(() => combineAll(publicKey, partials)),
     isValidCiphertext: (c) => typeof c === 'bigint' && (plain ? c >= 0n : c > 0n) && c < ciphertextModulus,
     isValidPartial: (v) => typeof v === 'bigint' && v >= 0n && v < ciphertextModulus,
     elapsedMs: () => elapsed,
-  };
+  }, {
+    encryptVector: (plaintexts) => timedSync(() => encryptAll(plaintexts)),
+    mergeScaled: (a, ea, b, eb) => timedSync(() => merge(a, ea, b, eb)),
+    partialDecryptVector: (share, c) => timedSync(() => partialAll(share, c)),
+    combineVector: (publicKey, partials) => timedSync(() => combineAll(publicKey, partials)),
+  });
 }
 
 /** {@link ThresholdOps} over a bound threshold facade of src/crypto (Paillier or plain). */
@@ -237,31 +271,44 @@ export function widePlainBackend(bits: number): CryptoBackend {
   };
   const base = inThreadBackend({ scheme, threshold: ident, ciphertextModulus: n });
   let mergeMs = 0;
-  return {
-    ...base,
-    // The simulator's hottest operation (C merges per participant-iteration): one shift per side and
-    // one fold of the sum, instead of a reduction per side and a modular addition. Same residue mod n.
-    mergeScaled(a, ea, b, eb) {
-      const t0 = performance.now();
-      try {
-        if (a.length !== b.length) throw new RangeError(`mergeScaled: vector lengths differ (${a.length} vs ${b.length})`);
-        for (const x of [ea, eb]) {
-          if (!Number.isInteger(x) || x < 0) throw new RangeError(`scaleByPowerOfTwo: exponent must be a non-negative integer, got ${x}`);
-        }
-        const e = Math.max(ea, eb);
-        const sa = BigInt(e - ea), sb = BigInt(e - eb);
-        const c = new Array<bigint>(a.length);
-        for (let i = 0; i < a.length; i++) {
-          const x = a[i]!, y = b[i]!;
+  // The simulator's hottest operation (C merges per participant-iteration): one shift of the side
+  // with the smaller exponent and one fold of the sum, instead of a reduction per side and a modular
+  // addition. Same residue mod n (2^bits ≡ 1), so the same slots after unpacking.
+  const merge = (a: readonly bigint[], ea: number, b: readonly bigint[], eb: number): { c: bigint[]; e: number } => {
+    const t0 = performance.now();
+    try {
+      if (a.length !== b.length) throw new RangeError(`mergeScaled: vector lengths differ (${a.length} vs ${b.length})`);
+      for (const x of [ea, eb]) {
+        if (!Number.isInteger(x) || x < 0) throw new RangeError(`scaleByPowerOfTwo: exponent must be a non-negative integer, got ${x}`);
+      }
+      const e = Math.max(ea, eb);
+      const sa = BigInt(e - ea), sb = BigInt(e - eb);
+      const c = new Array<bigint>(a.length);
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i]!, y = b[i]!;
+        if (sa === 0n && sb === 0n) {
+          // Equal exponents: x + y < 2n needs one conditional subtraction, not a fold.
+          const t = x + y;
+          c[i] = t >= n ? t - n : t;
+        } else {
           c[i] = reduce((sa === 0n ? x : x << sa) + (sb === 0n ? y : y << sb));
         }
-        return Promise.resolve({ c, e });
+      }
+      return { c, e };
+    } finally {
+      mergeMs += performance.now() - t0;
+    }
+  };
+  const syncOps = base.sync!;
+  return withSyncOps({
+    ...base,
+    mergeScaled(a, ea, b, eb) {
+      try {
+        return Promise.resolve(merge(a, ea, b, eb));
       } catch (err) {
         return Promise.reject(err);
-      } finally {
-        mergeMs += performance.now() - t0;
       }
     },
     elapsedMs: () => base.elapsedMs() + mergeMs,
-  };
+  }, { ...syncOps, mergeScaled: merge });
 }

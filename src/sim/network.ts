@@ -10,7 +10,7 @@
 import type { Rng } from '../core/rng';
 import type { PeerId, Transport } from '../core/transport';
 import { MAX_FRAME_BYTES } from '../core/transport';
-import type { VirtualClock } from './virtual-clock';
+import type { Receiver, VirtualClock } from './virtual-clock';
 
 /** Options of {@link MemoryNetwork}. */
 export interface NetworkOptions {
@@ -32,16 +32,22 @@ export interface ObjectLink<M> {
   send(to: PeerId, msg: M): void;
 }
 
-interface Node {
-  id: PeerId;
-  neighbours: Node[];
-  alive: boolean;
+class Node implements Receiver {
+  neighbours: Node[] = [];
+  alive = true;
   /** Bytes sent (kept here: a Map update per message was a hot spot at 10^5 nodes). */
-  bytes: number;
+  bytes = 0;
   /** Live neighbours, valid while `liveEpoch` equals the network's departure count. */
-  live: PeerId[];
-  liveEpoch: number;
-  deliver: ((from: PeerId, payload: unknown) => void) | null;
+  live: PeerId[] = [];
+  liveEpoch = -1;
+  deliver: ((from: PeerId, payload: unknown) => void) | null = null;
+
+  constructor(readonly id: PeerId) {}
+
+  /** A message arrives (scheduled by {@link VirtualClock.post}): dropped if this node left meanwhile. */
+  receive(from: unknown, payload: unknown): void {
+    if (this.alive && this.deliver) this.deliver(from as PeerId, payload);
+  }
 }
 
 /** In-memory network of simulated participants. */
@@ -73,7 +79,7 @@ export class MemoryNetwork {
   private node(id: PeerId): Node {
     let n = this.nodes.get(id);
     if (!n) {
-      n = { id, neighbours: [], alive: true, bytes: 0, live: [], liveEpoch: -1, deliver: null };
+      n = new Node(id);
       this.nodes.set(id, n);
     }
     return n;
@@ -144,10 +150,13 @@ export class MemoryNetwork {
     }
     const [lo, hi] = this.latency;
     const delay = lo + (hi - lo) * this.rng.nextFloat();
-    this.clock.setTimer(delay, () => {
-      const dst = this.nodes.get(to);
-      if (dst?.alive && dst.deliver) dst.deliver(from, payload);
-    });
+    const dst = this.nodes.get(to);
+    if (dst) {
+      this.clock.post(delay, dst, from, payload);
+      return;
+    }
+    // Not (yet) a node: look it up at delivery time, as before.
+    this.clock.setTimer(delay, () => this.nodes.get(to)?.receive(from, payload));
   }
 
   /** The bytes path: a {@link Transport} for node `id`. */
@@ -169,14 +178,39 @@ export class MemoryNetwork {
     };
   }
 
-  /** The object path: a typed link whose messages are delivered by reference, sized by `size`. */
+  /**
+   * The object path: a typed link whose messages are delivered by reference, sized by `size`. (A
+   * class instance, not closures: at 10^5–10^6 nodes every per-node closure costs memory.)
+   */
   objectLink<M>(id: PeerId, deliver: (from: PeerId, msg: M) => void, size: (msg: M) => number): ObjectLink<M> {
     const node = this.node(id);
-    node.deliver = (from, payload) => deliver(from, payload as M);
-    return {
-      self: id,
-      neighbours: () => this.liveNeighbours(node),
-      send: (to, msg) => this.post(node, to, msg, size(msg)),
-    };
+    node.deliver = deliver as (from: PeerId, payload: unknown) => void;
+    return new NodeLink<M>(this, node, size);
+  }
+
+  /** @internal Live neighbours of a node (for {@link NodeLink}). */
+  liveOf(node: Node): PeerId[] {
+    return this.liveNeighbours(node);
+  }
+
+  /** @internal Sends from a node (for {@link NodeLink}). */
+  postFrom(node: Node, to: PeerId, payload: unknown, bytes: number): void {
+    this.post(node, to, payload, bytes);
+  }
+}
+
+/** {@link ObjectLink} of one node. */
+class NodeLink<M> implements ObjectLink<M> {
+  readonly self: PeerId;
+  constructor(private readonly net: MemoryNetwork, private readonly node: Node, private readonly size: (msg: M) => number) {
+    this.self = node.id;
+  }
+
+  neighbours(): readonly PeerId[] {
+    return this.net.liveOf(this.node);
+  }
+
+  send(to: PeerId, msg: M): void {
+    this.net.postFrom(this.node, to, msg, this.size(msg));
   }
 }

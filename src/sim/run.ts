@@ -76,6 +76,11 @@ export interface SimulationHooks {
   backend?: CryptoBackend;
   /** Probability that an empty cluster survives ejection (default 0.01, see round.ts). */
   ejectionFalseKeep?: number;
+  /**
+   * Default true: in-thread backends run every handler synchronously (no promise per operation).
+   * false forces the promise path a worker-pool backend takes (equivalence tests).
+   */
+  synchronous?: boolean;
 }
 
 /** Extra outputs for tests and the lab view, beside the BRIEF §7 result. */
@@ -159,8 +164,8 @@ export async function runSimulationDetailed(
   const series = assignment.participants.map((p) => p.series);
   // The round's data domain is [lo, hi]: the evaluator scores (and the reference clusters) the
   // series as the protocol defines them, clipped to the public range (see docs/PROTOCOL.md).
-  const allSeries = series.flat().map((s) => clipSeries(s, dataset.lo, dataset.hi));
-  const evaluator = createEvaluator(allSeries);
+  // (No named array of clipped copies: the evaluator keeps one flat copy, nothing else holds them.)
+  const evaluator = createEvaluator(series.flat().map((s) => clipSeries(s, dataset.lo, dataset.hi)));
 
   // Round setup: ids, key holders (random participants), dealer = participant 0.
   const ids: PeerId[] = Array.from({ length: N }, (_, i) => `p${i}`);
@@ -199,9 +204,11 @@ export async function runSimulationDetailed(
   }
   const round = makeRoundConfig({ ...roundParams, publicKey: dealt.publicKey });
   const layout = roundLayout(round);
-  const backend = hooks.backend ?? (config.keyBits > 0
+  const inner = hooks.backend ?? (config.keyBits > 0
     ? paillierBackend(dealt.publicKey, { variant: 'djn', rng: seededRng(config.seed ^ 0xc0de) })
     : wideBits > 0 ? widePlainBackend(wideBits) : plainBackend(dealt.publicKey));
+  // A spread copy drops the non-enumerable synchronous operations (see CryptoBackend.sync).
+  const backend: CryptoBackend = hooks.synchronous === false ? { ...inner } : inner;
 
   const clock = new VirtualClock();
   const net = new MemoryNetwork({
@@ -251,6 +258,9 @@ export async function runSimulationDetailed(
 
   const participants: Participant[] = [];
   const links: MessageLink[] = [];
+  // Shared by all participants (no per-participant closures for these at 10^5–10^6).
+  const sizeOf = (msg: ChiaroscuroMessage): number => encodedSize(msg, width);
+  const track = (w: Promise<void>): void => clock.track(w);
   for (let i = 0; i < N; i++) {
     const id = ids[i]!;
     let link: MessageLink;
@@ -260,13 +270,13 @@ export async function runSimulationDetailed(
       link = codecLink(transport, width);
       transport.onFrame((from, frame) => ref.p!.handle(from, frame));
     } else {
-      link = net.objectLink<ChiaroscuroMessage>(id, (from, msg) => ref.p!.receive(from, msg), (msg) => encodedSize(msg, width));
+      link = net.objectLink<ChiaroscuroMessage>(id, (from, msg) => ref.p!.receive(from, msg), sizeOf);
     }
     const p = new Participant({
       config: round, link, clock, backend, layout,
       rng: seededRng((config.seed * 0x9e3779b1 + i + 1) >>> 0),
       data: series[i]!,
-      onWork: (w) => clock.track(w),
+      onWork: track,
       onEvent: (e) => {
         if (e.type === 'released') releases.push(e.release);
         else if (e.type === 'centroids') onCentroids(e.msg.iteration, e.msg.centroids, e.msg.epsilonSpent, e.msg.final, e.msg.stopReason);

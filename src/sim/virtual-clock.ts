@@ -6,10 +6,19 @@
  */
 import type { Cancel, Clock } from '../core/clock';
 
+/** A target {@link VirtualClock.post} calls with two arguments (no closure per event). */
+export interface Receiver {
+  receive(a: unknown, b: unknown): void;
+}
+
 interface Event {
   time: number;
   seq: number;
+  /** Timer callback, or null when cancelled / when `target` is set. */
   fn: (() => void) | null;
+  target: Receiver | null;
+  a: unknown;
+  b: unknown;
 }
 
 /** Options of {@link VirtualClock.run}. */
@@ -26,6 +35,8 @@ export interface RunLoopOptions {
 /** Virtual-time {@link Clock} plus the event loop that drives it. */
 export class VirtualClock implements Clock {
   private heap: Event[] = [];
+  private readonly times: number[] = [];
+  private readonly seqs: number[] = [];
   private seq = 0;
   private time = 0;
   private pending: Promise<unknown>[] = [];
@@ -39,9 +50,17 @@ export class VirtualClock implements Clock {
 
   /** Schedules `fn` after `ms` virtual milliseconds (negative or NaN delays count as 0). */
   setTimer(ms: number, fn: () => void): Cancel {
-    const ev: Event = { time: this.time + (ms > 0 ? ms : 0), seq: this.seq++, fn };
+    const ev: Event = { time: this.time + (ms > 0 ? ms : 0), seq: this.seq++, fn, target: null, a: undefined, b: undefined };
     this.push(ev);
     return () => { ev.fn = null; };
+  }
+
+  /**
+   * Schedules `target.receive(a, b)` after `ms` (same ordering as {@link setTimer}, not cancellable):
+   * the network's per-message delivery without allocating a closure and a cancel handle each.
+   */
+  post(ms: number, target: Receiver, a: unknown, b: unknown): void {
+    this.push({ time: this.time + (ms > 0 ? ms : 0), seq: this.seq++, fn: null, target, a, b });
   }
 
   /** Registers asynchronous work the loop must await before advancing time. */
@@ -61,18 +80,25 @@ export class VirtualClock implements Clock {
     await this.settle();
     while (this.heap.length > 0) {
       if (opts.stop?.()) return;
-      const t = this.heap[0]!.time;
+      const t = this.times[0]!;
       if (t > until) return;
       this.time = t;
       // Run every event due now (including ones scheduled at this very time by earlier ones).
-      while (this.heap.length > 0 && this.heap[0]!.time === t) {
+      while (this.heap.length > 0 && this.times[0] === t) {
         const ev = this.pop();
-        if (!ev.fn) continue;
-        this.events++;
-        ev.fn();
+        if (ev.target) {
+          this.events++;
+          ev.target.receive(ev.a, ev.b);
+        } else if (ev.fn) {
+          this.events++;
+          ev.fn();
+        } else {
+          continue;
+        }
         if (opts.onProgress && this.events % every === 0) await opts.onProgress(this.time, this.events);
       }
-      await this.settle();
+      // Synchronous participants leave nothing pending: skip the await (a microtask per event time).
+      if (this.pending.length > 0) await this.settle();
     }
   }
 
@@ -86,40 +112,58 @@ export class VirtualClock implements Clock {
     }
   }
 
+  // Binary heap ordered by (time, seq). The keys live in two parallel number arrays in heap order,
+  // so sifting compares contiguous doubles instead of chasing one object per comparison.
   private push(ev: Event): void {
-    const h = this.heap;
+    const h = this.heap, times = this.times, seqs = this.seqs;
+    const t = ev.time, q = ev.seq;
+    let i = h.length;
     h.push(ev);
-    let i = h.length - 1;
+    times.push(t);
+    seqs.push(q);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(ev, h[p]!)) break;
+      const pt = times[p]!;
+      if (pt < t || (pt === t && seqs[p]! < q)) break;
       h[i] = h[p]!;
+      times[i] = pt;
+      seqs[i] = seqs[p]!;
       i = p;
     }
     h[i] = ev;
+    times[i] = t;
+    seqs[i] = q;
   }
 
   private pop(): Event {
-    const h = this.heap;
+    const h = this.heap, times = this.times, seqs = this.seqs;
     const top = h[0]!;
     const last = h.pop()!;
-    if (h.length > 0) {
+    const lt = times.pop()!;
+    const lq = seqs.pop()!;
+    const size = h.length;
+    if (size > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
-        if (l >= h.length) break;
+        if (l >= size) break;
         const r = l + 1;
-        const c = r < h.length && less(h[r]!, h[l]!) ? r : l;
-        if (!less(h[c]!, last)) break;
+        let c = l;
+        if (r < size) {
+          const rt = times[r]!, ltm = times[l]!;
+          if (rt < ltm || (rt === ltm && seqs[r]! < seqs[l]!)) c = r;
+        }
+        const ct = times[c]!;
+        if (!(ct < lt || (ct === lt && seqs[c]! < lq))) break;
         h[i] = h[c]!;
+        times[i] = ct;
+        seqs[i] = seqs[c]!;
         i = c;
       }
       h[i] = last;
+      times[i] = lt;
+      seqs[i] = lq;
     }
     return top;
   }
-}
-
-function less(a: Event, b: Event): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }

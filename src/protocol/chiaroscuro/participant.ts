@@ -33,7 +33,7 @@ import type { StopReason } from '../../core/termination';
 import { pack, unpack } from '../../crypto/packing';
 import type { PackingLayout } from '../../crypto/packing';
 import type { KeyShare } from '../../crypto/types';
-import type { CryptoBackend } from '../crypto-backend';
+import type { CryptoBackend, SyncCryptoOps } from '../crypto-backend';
 import type { MessageLink } from './link';
 import { decodeMessage, MessageType, validateMessage } from './messages';
 import type {
@@ -91,6 +91,29 @@ export interface ParticipantOptions {
   onWork?: (work: Promise<void>) => void;
 }
 
+/** A handler's completion: nothing (ran synchronously) or a promise (awaited an async backend). */
+type Step = void | Promise<void>;
+
+/** Runs `f` on `x` at once when `x` is a value (synchronous backend), after it when it is a promise. */
+function after<T>(x: T | Promise<T>, f: (v: T) => Step): Step {
+  return x instanceof Promise ? x.then(f) : f(x);
+}
+
+/**
+ * Plain-array copies of published centroids, one per message object: on the simulator's object path
+ * a flooded message reaches every participant, and a private k×T copy each was ≈ 4 KB per
+ * participant (hundreds of MB at 10^5). The copies are shared, so they are never modified.
+ */
+const centroidCopies = new WeakMap<object, number[][]>();
+function sharedCopy(key: readonly ArrayLike<number>[]): number[][] {
+  let c = centroidCopies.get(key);
+  if (!c) {
+    c = key.map((x) => Array.from(x));
+    centroidCopies.set(key, c);
+  }
+  return c;
+}
+
 type Phase = 'waiting' | 'encrypting' | 'gossip' | 'gossip-done' | 'finished' | 'stopped';
 
 /** One participant of a Chiaroscuro round. */
@@ -98,7 +121,10 @@ export class Participant {
   readonly self: PeerId;
   /** Dropped frames by reason. */
   readonly drops: Partial<Record<DropReason, number>> = {};
-  /** Latest public centroids and the iteration they result from (0 = initial). */
+  /**
+   * Latest public centroids and the iteration they result from (0 = initial). Read-only: shared with
+   * other participants that received the same message object (copy before modifying).
+   */
   centroids: number[][];
   centroidsIteration = 0;
   epsilonSpent = 0;
@@ -132,6 +158,12 @@ export class Participant {
   private answered = new Set<number>();
   private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Synchronous crypto of an in-thread backend: handlers then run to completion without promises. */
+  private readonly sync: SyncCryptoOps | undefined;
+  /** Sync mode: a handler is running; work enqueued meanwhile (e.g. to itself) waits in `queue`. */
+  private running = false;
+  private readonly queue: (() => Step)[] = [];
+  private ctx: DecodeContext | null = null;
 
   constructor(opts: ParticipantOptions) {
     this.cfg = opts.config;
@@ -139,6 +171,7 @@ export class Participant {
     this.self = opts.link.self;
     this.clock = opts.clock;
     this.backend = opts.backend;
+    this.sync = opts.backend.sync;
     this.rng = opts.rng;
     this.layout = opts.layout ?? roundLayout(this.cfg);
     this.slots = slotCount(this.cfg);
@@ -157,7 +190,7 @@ export class Participant {
     this.holderIndex = this.cfg.holderIds.indexOf(this.self) + 1;
     this.keyShare = opts.keyShare;
     this.accountant = createAccountant(this.cfg.epsilon);
-    this.centroids = this.cfg.initialCentroids.map((c) => c.slice());
+    this.centroids = sharedCopy(this.cfg.initialCentroids);
     this.onEvent = opts.onEvent ?? (() => {});
     this.onWork = opts.onWork;
   }
@@ -177,11 +210,20 @@ export class Participant {
     return this.keyShare !== undefined;
   }
 
-  /** The validation context for frames received now. */
+  /**
+   * The validation context for frames received now (shared and cached until the iteration changes:
+   * callers must not modify it).
+   */
   decodeContext(): DecodeContext {
+    const minIteration = Math.max(0, this.current - 1);
+    if (this.ctx?.minIteration !== minIteration) this.ctx = this.makeDecodeContext(minIteration);
+    return this.ctx;
+  }
+
+  private makeDecodeContext(minIteration: number): DecodeContext {
     return {
       round: this.cfg.round,
-      minIteration: Math.max(0, this.current - 1),
+      minIteration,
       maxIteration: this.cfg.iterations,
       ciphertextCount: this.count,
       ciphertextBytes: this.backend.ciphertextBytes,
@@ -196,11 +238,11 @@ export class Participant {
 
   /** Entry point for a received frame (bytes): decoded, validated, then handled. Never throws. */
   handle(from: PeerId, frame: Uint8Array): void {
-    this.enqueue(async () => {
+    this.enqueue(() => {
       if (this.phase === 'stopped') return;
       const r = decodeMessage(frame, this.decodeContext());
       if (!r.ok) return this.drop(from, r.reason, r.detail);
-      await this.dispatch(from, r.msg);
+      return this.dispatch(from, r.msg);
     });
   }
 
@@ -211,11 +253,11 @@ export class Participant {
     if (msg.type === MessageType.Centroids && this.phase !== 'stopped' && this.isOldCentroids(msg.iteration)) {
       return this.drop(from, 'duplicate', 'centroids already known');
     }
-    this.enqueue(async () => {
+    this.enqueue(() => {
       if (this.phase === 'stopped') return;
       const r = validateMessage(msg, this.decodeContext());
       if (!r.ok) return this.drop(from, r.reason, r.detail);
-      await this.dispatch(from, r.msg);
+      return this.dispatch(from, r.msg);
     });
   }
 
@@ -241,9 +283,46 @@ export class Participant {
     return this.chain;
   }
 
-  private enqueue(fn: () => void | Promise<void>): void {
-    this.chain = this.chain.then(fn).catch((error: unknown) => this.onEvent({ type: 'error', error }));
+  /**
+   * Runs `fn` after all work queued before it. With a synchronous backend it runs at once (or right
+   * after the running handler: same order as the promise chain, without a promise per message);
+   * otherwise it is chained and reported through `onWork`.
+   */
+  private enqueue(fn: () => Step): void {
+    if (!this.sync) {
+      this.chain = this.chain.then(fn).catch((error: unknown) => this.onEvent({ type: 'error', error }));
+      this.onWork?.(this.chain);
+      return;
+    }
+    this.queue.push(fn);
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        try {
+          const r = next();
+          // Unreachable with sync crypto; kept so an async result is still awaited and ordered.
+          if (r instanceof Promise) this.track(r);
+        } catch (error) {
+          this.onEvent({ type: 'error', error });
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.chain = this.chain.then(() => work).catch((error: unknown) => this.onEvent({ type: 'error', error }));
     this.onWork?.(this.chain);
+  }
+
+  private encryptOp(plaintexts: bigint[]): bigint[] | Promise<bigint[]> {
+    return this.sync ? this.sync.encryptVector(plaintexts) : this.backend.encryptVector(plaintexts);
+  }
+
+  private mergeOp(a: bigint[], ea: number, b: bigint[], eb: number): { c: bigint[]; e: number } | Promise<{ c: bigint[]; e: number }> {
+    return this.sync ? this.sync.mergeScaled(a, ea, b, eb) : this.backend.mergeScaled(a, ea, b, eb);
   }
 
   private drop(from: PeerId, reason: DropReason, detail: string): void {
@@ -251,7 +330,7 @@ export class Participant {
     this.onEvent({ type: 'dropped', from, reason, detail });
   }
 
-  private async dispatch(from: PeerId, msg: ChiaroscuroMessage): Promise<void> {
+  private dispatch(from: PeerId, msg: ChiaroscuroMessage): Step {
     switch (msg.type) {
       case MessageType.GossipPush: return this.onPush(from, msg);
       case MessageType.DecryptRequest: return this.onDecryptRequest(from, msg);
@@ -282,17 +361,17 @@ export class Participant {
     return iteration < this.current || (iteration === this.centroidsIteration && this.current > 0) || this.done;
   }
 
-  private async onCentroids(from: PeerId, msg: CentroidsMsg): Promise<void> {
+  private onCentroids(from: PeerId, msg: CentroidsMsg): Step {
     if (this.isOldCentroids(msg.iteration)) {
       return this.drop(from, 'duplicate', `centroids of iteration ${msg.iteration}`);
     }
-    await this.adoptCentroids(from, msg);
+    return this.adoptCentroids(from, msg);
   }
 
-  private async adoptCentroids(from: PeerId, msg: CentroidsMsg): Promise<void> {
+  private adoptCentroids(from: PeerId, msg: CentroidsMsg): Step {
     if (msg.centroids.length === 0) return this.drop(from, 'bad-shape', 'no centroids');
     this.cancelTimers();
-    this.centroids = msg.centroids.map((c) => Array.from(c));
+    this.centroids = sharedCopy(msg.centroids);
     this.centroidsIteration = msg.iteration;
     this.epsilonSpent = msg.epsilonSpent;
     if (msg.final) this.stopReason = msg.stopReason ?? null;
@@ -305,10 +384,10 @@ export class Participant {
       this.phase = 'finished';
       return;
     }
-    await this.startIteration(msg.iteration + 1);
+    return this.startIteration(msg.iteration + 1);
   }
 
-  private async startIteration(iteration: number): Promise<void> {
+  private startIteration(iteration: number): Step {
     this.current = iteration;
     this.cyclesDone = 0;
     const eps = this.cfg.budgets[iteration - 1]!;
@@ -320,15 +399,25 @@ export class Participant {
     this.phase = 'encrypting';
     this.onEvent({ type: 'iteration-started', iteration });
     const plaintexts = pack(this.layout, this.contribution(iteration));
-    const c = await this.backend.encryptVector(plaintexts);
-    if (this.phase !== 'encrypting' || this.current !== iteration) return; // stopped or overtaken meanwhile
-    this.state = { c, e: 0 };
-    this.phase = 'gossip';
-    const early = this.early.filter((x) => x.msg.iteration === iteration);
-    this.early = this.early.filter((x) => x.msg.iteration > iteration);
-    for (const x of early) await this.merge(x.msg);
-    // Cycles on a common schedule from the start signal: the exponents stay in step (see cycle()).
-    this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
+    return after(this.encryptOp(plaintexts), (c) => {
+      if (this.phase !== 'encrypting' || this.current !== iteration) return; // stopped or overtaken meanwhile
+      this.state = { c, e: 0 };
+      this.phase = 'gossip';
+      const early = this.early.filter((x) => x.msg.iteration === iteration);
+      this.early = this.early.filter((x) => x.msg.iteration > iteration);
+      return after(this.mergeAll(early, 0), () => {
+        // Cycles on a common schedule from the start signal: the exponents stay in step (see cycle()).
+        this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
+      });
+    });
+  }
+
+  /** Merges buffered early pushes in order, from index `i`. */
+  private mergeAll(early: readonly { msg: GossipPush }[], i: number): Step {
+    for (; i < early.length; i++) {
+      const r = this.merge(early[i]!.msg);
+      if (r instanceof Promise) return r.then(() => this.mergeAll(early, i + 1));
+    }
   }
 
   /** Fixed-point slot values: k·T noisy sums, k noisy counts, 1 weight. Zero slots for ejected centroids. */
@@ -388,7 +477,7 @@ export class Participant {
     }
   }
 
-  private async onPush(from: PeerId, msg: GossipPush): Promise<void> {
+  private onPush(from: PeerId, msg: GossipPush): Step {
     if (msg.exponent > this.maxExponent) return this.drop(from, 'bad-shape', `exponent ${msg.exponent} > ${this.maxExponent}`);
     if (msg.iteration === this.current + 1 || (msg.iteration === this.current && this.phase === 'encrypting')) {
       if (this.early.length >= MAX_EARLY_PUSHES) return this.drop(from, 'future-iteration', 'early-push buffer full');
@@ -399,15 +488,21 @@ export class Participant {
     if (this.frozen || !this.state || (this.phase !== 'gossip' && this.phase !== 'gossip-done')) {
       return this.drop(from, 'late', `push for ${msg.iteration} after the aggregate was frozen`);
     }
-    await this.merge(msg);
+    return this.merge(msg);
   }
 
-  private async merge(msg: GossipPush): Promise<void> {
+  private merge(msg: GossipPush): Step {
     const st = this.state;
     if (!st) return;
-    const merged = await this.backend.mergeScaled(st.c, st.e, msg.ciphertexts, msg.exponent);
-    if (this.state === st) this.state = merged;
-    else if (this.state) this.state = await this.backend.mergeScaled(this.state.c, this.state.e, msg.ciphertexts, msg.exponent);
+    return after(this.mergeOp(st.c, st.e, msg.ciphertexts, msg.exponent), (merged) => {
+      if (this.state === st) {
+        this.state = merged;
+        return;
+      }
+      // The state changed while an async merge ran (e.g. it was halved): merge into the new one.
+      const cur = this.state;
+      if (cur) return after(this.mergeOp(cur.c, cur.e, msg.ciphertexts, msg.exponent), (m) => { this.state = m; });
+    });
   }
 
   // ---- threshold decryption ---------------------------------------------------------------------
@@ -428,23 +523,26 @@ export class Participant {
     }
   }
 
-  private async onDecryptRequest(from: PeerId, msg: DecryptRequest): Promise<void> {
-    if (this.holderIndex === 0 || !this.keyShare) return this.drop(from, 'unexpected', 'decrypt request to a non-holder');
+  private onDecryptRequest(from: PeerId, msg: DecryptRequest): Step {
+    const share = this.keyShare;
+    if (this.holderIndex === 0 || !share) return this.drop(from, 'unexpected', 'decrypt request to a non-holder');
     if (this.cfg.holderIds[msg.requester - 1] !== from) return this.drop(from, 'unexpected', `requester ${msg.requester} is not ${from}`);
     if (msg.iteration < this.current) return this.drop(from, 'stale-iteration', `decrypt request for ${msg.iteration}`);
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
     this.answered.add(msg.iteration);
-    const partials = await this.backend.partialDecryptVector(this.keyShare, msg.ciphertexts);
-    const reply: PartialDecryptionMsg = {
-      type: MessageType.PartialDecryption, round: this.cfg.round, iteration: msg.iteration, holder: this.holderIndex,
-      values: partials.map((p) => p.value),
-    };
-    if (from === this.self) await this.onPartial(this.self, reply);
-    else this.link.send(from, reply);
+    const partials = this.sync ? this.sync.partialDecryptVector(share, msg.ciphertexts) : this.backend.partialDecryptVector(share, msg.ciphertexts);
+    return after(partials, (ps) => {
+      const reply: PartialDecryptionMsg = {
+        type: MessageType.PartialDecryption, round: this.cfg.round, iteration: msg.iteration, holder: this.holderIndex,
+        values: ps.map((p) => p.value),
+      };
+      if (from === this.self) return this.onPartial(this.self, reply);
+      this.link.send(from, reply);
+    });
   }
 
-  private async onPartial(from: PeerId, msg: PartialDecryptionMsg): Promise<void> {
+  private onPartial(from: PeerId, msg: PartialDecryptionMsg): Step {
     const req = this.request;
     if (!req || req.iteration !== msg.iteration || req.done) return this.drop(from, 'unexpected', `partial for iteration ${msg.iteration}`);
     if (this.cfg.holderIds[msg.holder - 1] !== from) return this.drop(from, 'unexpected', `holder ${msg.holder} is not ${from}`);
@@ -454,11 +552,12 @@ export class Participant {
     req.done = true;
     const pk = this.cfg.publicKey;
     const chosen = [...req.partials.entries()].slice(0, this.cfg.threshold);
-    const plaintexts = await this.backend.combineVector(pk, chosen.map(([index, values]) => values.map((value) => ({ index, value }))));
-    await this.release(msg.iteration, req.exponent, plaintexts);
+    const partials = chosen.map(([index, values]) => values.map((value) => ({ index, value })));
+    const plaintexts = this.sync ? this.sync.combineVector(pk, partials) : this.backend.combineVector(pk, partials);
+    return after(plaintexts, (pt) => this.release(msg.iteration, req.exponent, pt));
   }
 
-  private async release(iteration: number, exponent: number, plaintexts: bigint[]): Promise<void> {
+  private release(iteration: number, exponent: number, plaintexts: bigint[]): Step {
     const { k, T } = this.cfg;
     const slots = unpack(this.layout, plaintexts, this.slots);
     const weight = Number(slots[k * T + k]!);
@@ -500,7 +599,7 @@ export class Participant {
       type: MessageType.Centroids, round: this.cfg.round, iteration, final: stop !== null, epsilonSpent, centroids: post,
       ...(stop ? { stopReason: stop } : {}),
     };
-    await this.adoptCentroids(this.self, out);
+    return this.adoptCentroids(this.self, out);
   }
 
   private cancelTimers(): void {
