@@ -67,14 +67,19 @@ const median = (xs: number[]): number => {
 
 /**
  * Median milliseconds per call of `fn`: each of `reps` samples times a batch of calls long enough
- * (~2 ms) for the coarse worker clock, so microsecond operations still measure correctly.
+ * (≥ 2 ms) for the coarse worker clock, so microsecond operations still measure correctly.
  */
 function timeOp(fn: (i: number) => void, reps: number): number {
-  // Warm up for ~4 ms (JIT, caches) and size batches to ~2 ms each: worker clocks can be coarse (100 µs).
-  const t0 = performance.now();
-  let calls = 0;
-  while (performance.now() - t0 < 4) fn(calls++);
-  const batch = Math.max(1, Math.ceil(calls / 2));
+  // Grow the batch (which also warms up the JIT) until one batch spans ≥ 2 ms of a clock that may tick
+  // only every 100 µs. Sizing from a fixed warm-up window instead gave batches of 1 when the thread was
+  // descheduled under load, and then medians of 0 ms.
+  let batch = 1;
+  for (;;) {
+    const s = performance.now();
+    for (let i = 0; i < batch; i++) fn(i);
+    if (performance.now() - s >= 2 || batch >= 1 << 20) break;
+    batch *= 2;
+  }
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
     const s = performance.now();

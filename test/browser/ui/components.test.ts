@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../../../src/ui/cs-closest-profile';
 import '../../../src/ui/cs-bobs-window';
 import '../../../src/ui/cs-profiles-evolution';
@@ -123,16 +123,15 @@ describe('<cs-my-data>', () => {
     const store = await openStore(name);
     const el = await mount<LitElement & { importFile(f: File): Promise<void>; data: OwnData | undefined }>('cs-my-data', { store });
     await el.importFile(new File(['participant,a,b,c\np1,1,2,3\np1,4,5,6\np2,7,8,9\n'], 'mine.csv'));
-    await el.updateComplete;
-    expect(text(el, '.summary')).toMatch(/^3 series of 3 values/);
+    // The save to IndexedDB and the re-render finish asynchronously: wait for them, not for a fixed time.
+    await vi.waitFor(() => expect(text(el, '.summary')).toMatch(/^3 series of 3 values/), { timeout: 10_000 });
     store.close();
     el.remove();
     // Reload: a fresh store handle on the same database and a fresh element.
     const store2 = await openStore(name);
     const again = await mount<LitElement & { data: OwnData | undefined }>('cs-my-data', { store: store2 });
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(again.data?.series).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), { timeout: 10_000 });
     await again.updateComplete;
-    expect(again.data?.series).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
     expect(text(again, '#pv-h')).toBe('Preview: mine.csv');
     expect(text(again, '.promise')).toMatch(/never leave this tab unencrypted/);
     store2.close();
@@ -174,7 +173,8 @@ describe('<cs-selftest>', () => {
     const el = await mount<LitElement>('cs-selftest', {
       runner: async () => ({ ok: true, bits: 512, values: [1n, 2n, 39n], sum: 42n, decrypted: 42n, ms: 5 }),
     });
-    for (let i = 0; i < 20 && el.dataset['status'] !== 'ok'; i++) { await new Promise((r) => setTimeout(r, 10)); await el.updateComplete; }
+    await vi.waitFor(() => expect(el.dataset['status']).toBe('ok'), { timeout: 10_000 });
+    await el.updateComplete;
     expect(el.getAttribute('data-testid')).toBe('crypto-selftest');
     expect(el.getAttribute('data-status')).toBe('ok');
     expect(el.getAttribute('data-sum')).toBe('42');
@@ -184,7 +184,8 @@ describe('<cs-selftest>', () => {
     const el = await mount<LitElement>('cs-selftest', {
       runner: async () => ({ ok: false, bits: 512, values: [1n], sum: 1n, decrypted: undefined, ms: 1, error: 'worker crashed' }),
     });
-    for (let i = 0; i < 20 && el.dataset['status'] !== 'error'; i++) { await new Promise((r) => setTimeout(r, 10)); await el.updateComplete; }
+    await vi.waitFor(() => expect(el.dataset['status']).toBe('error'), { timeout: 10_000 });
+    await el.updateComplete;
     expect(el.getAttribute('data-status')).toBe('error');
     expect(el.textContent).toContain('worker crashed');
   });
