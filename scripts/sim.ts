@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
 import { runSimulationDetailed } from '../src/sim/run';
 import type { SimProgress } from '../src/sim/run';
+import type { IterationReport } from '../src/sim/contract';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -21,6 +22,11 @@ function bar(p: SimProgress): void {
   if (process.stderr.isTTY) process.stderr.write(`\r${line.padEnd(90)}`);
   else process.stderr.write(`${line}\n`);
   if (p.phase === 'done' && process.stderr.isTTY) process.stderr.write('\n');
+}
+
+function formatRow(r: IterationReport): string {
+  return `${String(r.index).padStart(4)} ${String(r.k).padStart(4)} ${r.epsilon.toFixed(4).padStart(8)} ` +
+    `${r.inertia.toFixed(4).padStart(12)} ${(r.bytesPerParticipant / 1024).toFixed(1).padStart(10)} ${r.msPerParticipant.toFixed(2).padStart(10)}`;
 }
 
 async function main(): Promise<number> {
@@ -42,15 +48,17 @@ async function main(): Promise<number> {
     readFile: (path) => readFile(resolve(path)),
     onProgress: bar,
     onNote: (note) => process.stderr.write(`\nnote: ${note}\n`),
-    onIteration: (r) => {
-      rows.push(`${String(r.index).padStart(4)} ${String(r.k).padStart(4)} ${r.epsilon.toFixed(4).padStart(8)} ` +
-        `${r.inertia.toFixed(4).padStart(12)} ${(r.bytesPerParticipant / 1024).toFixed(1).padStart(10)} ${r.msPerParticipant.toFixed(2).padStart(10)}`);
-    },
+    onIteration: (r) => { rows.push(formatRow(r)); },
   });
   const f = result.final;
-  console.log(`\nChiaroscuro simulation: ${config.protocol}, ${config.dataset}, N = ${result.participants}, L = ${config.seriesPerParticipant}, ` +
-    `k = ${config.k}, ε = ${config.epsilon} (${config.strategy}), key bits ${config.keyBits}, population ${config.population}, ` +
+  const privacy = config.protocol === 'ppkm'
+    ? `no differential privacy, ${config.neighbors} neighbours`
+    : `ε = ${config.epsilon} (${config.strategy}), population ${config.population}`;
+  console.log(`\n${config.protocol === 'ppkm' ? 'PPkM' : 'Chiaroscuro'} simulation: ${config.dataset}, N = ${result.participants}, ` +
+    `L = ${config.seriesPerParticipant}, k = ${config.k}, ${privacy}, key bits ${config.keyBits}, ` +
     `churn ${config.churn}, loss ${config.loss}, seed ${config.seed}`);
+  // PPkM reports its iterations with the result rather than through onIteration.
+  if (rows.length === 0) for (const r of result.iterations) rows.push(formatRow(r));
   if (rows.length > 0) {
     console.log('iter    k  epsilon      inertia   KiB/part    ms/part');
     for (const r of rows) console.log(r);

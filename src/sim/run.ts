@@ -25,6 +25,7 @@ import type { StopReason } from '../core/termination';
 import { defaultThreshold, makeRoundConfig, roundLayout } from '../protocol/chiaroscuro/round';
 import type { RoundConfig } from '../protocol/chiaroscuro/round';
 import type { IterationReport, RunConfig, RunResult } from './contract';
+import { runPpkmSimulation } from './ppkm/run';
 import { createEvaluator } from './evaluator';
 import { MemoryNetwork } from './network';
 import { VirtualClock } from './virtual-clock';
@@ -126,17 +127,31 @@ export async function runSimulation(config: RunConfig, hooks: SimulationHooks = 
   return (await runSimulationDetailed(config, hooks)).result;
 }
 
-/** Dispatches `--protocol ppkm` to the PPkM engineer's runner. */
+/**
+ * Runs `--protocol ppkm` through src/sim/ppkm/run.ts, adapting the progress hook (PPkM reports a
+ * fraction). Its per-iteration reports arrive with the result (`result.iterations`), not through onIteration.
+ */
 async function runPpkm(config: RunConfig, hooks: SimulationHooks): Promise<RunResult> {
-  const path = './ppkm/run';
-  let mod: { runPpkmSimulation?: (c: RunConfig, h: SimulationHooks) => Promise<RunResult> };
-  try {
-    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
-  } catch (err) {
-    throw new Error(`--protocol ppkm: src/sim/ppkm/run.ts is not available (${String(err)})`);
-  }
-  if (typeof mod.runPpkmSimulation !== 'function') throw new Error('--protocol ppkm: src/sim/ppkm/run.ts does not export runPpkmSimulation');
-  return mod.runPpkmSimulation(config, hooks);
+  const { onProgress } = hooks;
+  return runPpkmSimulation(config, {
+    ...(hooks.readPublicFile ? { readPublicFile: hooks.readPublicFile } : {}),
+    ...(hooks.readFile ? { readFile: hooks.readFile } : {}),
+    ...(hooks.dataset ? { dataset: hooks.dataset } : {}),
+    ...(onProgress
+      ? {
+          onProgress: (p: number, message: string) => {
+            const done = p >= 1;
+            void onProgress({
+              phase: done ? 'done' : 'running',
+              iteration: Math.round(p * config.iterations),
+              iterations: config.iterations,
+              virtualMs: 0,
+              message,
+            });
+          },
+        }
+      : {}),
+  });
 }
 
 /** {@link runSimulation} plus details for tests and the lab view. */
