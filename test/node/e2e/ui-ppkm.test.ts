@@ -5,43 +5,16 @@
  * aggregates everyone's data, so all tabs must reach "done" with identical exact centroids. Joiners
  * show the creator's real parameters (not the link's hints).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startAppServer, WEBRTC_PERMISSIONS, type AppServer } from '../../../scripts/lib/app-browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useUiRoundFixture } from './ui-harness';
 
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
-let base: string;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  app = await startAppServer();
-  base = `${app.base}/`;
-  browser = await launchChromium();
-  context = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
-}, 60_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.close();
-});
-
-async function open(url: string, name: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(url);
-  return page;
-}
-
-const phase = (p: Page): Promise<string | null> => p.locator('cs-lobby [data-phase]').getAttribute('data-phase', { timeout: 1000 }).catch(() => null);
-const profiles = (p: Page): Promise<number[][]> => p.locator('cs-export').evaluate((el) => (JSON.parse((el as unknown as { content(f: string): string }).content('json')) as { profiles: number[][] }).profiles);
+const { base: baseUrl, open, phase, profiles, pageErrors } = useUiRoundFixture();
 
 describe('a real PPkM round through the UI', () => {
   it('creator + 3 joiners reach "done" with identical exact centroids; joiners show the creator\'s parameters', async () => {
     const t0 = performance.now();
-    const creator = await open(`${base}#/create`, 'creator');
+    const creator = await open(`${baseUrl()}#/create`, 'creator');
     await creator.locator('cs-create-round #protocol').selectOption('ppkm');
     await creator.locator('[data-testid="ppkm-note"]').waitFor({ timeout: 10_000 });
     await creator.locator('cs-create-round #k').fill('3');

@@ -5,44 +5,16 @@
  * shows, pick their data and join, the creator starts; every tab must reach "done" with identical
  * public profiles. A tab with a tampered secret is refused with the reason.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startAppServer, WEBRTC_PERMISSIONS, type AppServer } from '../../../scripts/lib/app-browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useUiRoundFixture } from './ui-harness';
 
-let app: AppServer;
-let browser: Browser;
-let context: BrowserContext;
-let base: string;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  app = await startAppServer();
-  base = `${app.base}/`;
-  browser = await launchChromium();
-  // Loopback WebRTC needs the camera/microphone permission (docs: ENV-NOTES).
-  context = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
-}, 60_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await app?.close();
-});
-
-async function open(url: string, name: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(url);
-  return page;
-}
-
-const phase = (p: Page): Promise<string | null> => p.locator('cs-lobby [data-phase]').getAttribute('data-phase', { timeout: 1000 }).catch(() => null);
-const profiles = (p: Page): Promise<number[][]> => p.locator('cs-export').evaluate((el) => (JSON.parse((el as unknown as { content(f: string): string }).content('json')) as { profiles: number[][] }).profiles);
+const { base: baseUrl, open, phase, profiles, pageErrors } = useUiRoundFixture();
 
 describe('a real round through the UI', () => {
   it('creator + 3 joiners reach "done" with identical profiles; a wrong secret is refused', async () => {
     const t0 = performance.now();
-    const creator = await open(`${base}#/create`, 'creator');
+    const creator = await open(`${baseUrl()}#/create`, 'creator');
     await creator.locator('cs-create-round #k').fill('3');
     await creator.locator('cs-create-round #iterations').fill('2');
     await creator.locator('cs-create-round #keyBits').selectOption('512');
