@@ -5,7 +5,7 @@
  * @module
  */
 import type { PeerId } from '../core/transport';
-import type { RoundParams } from '../protocol/chiaroscuro/round';
+import type { RoundConfig, RoundParams } from '../protocol/chiaroscuro/round';
 import type { ThresholdPublicKey } from '../crypto/types';
 import type { PpkmParams } from '../protocol/ppkm/params';
 import { isValidPeerId } from './signalling';
@@ -20,26 +20,13 @@ export type WireRoundParams = Omit<RoundParams, 'publicKey'> & { publicKey: { n:
  * The round's public parameters as the creator chose them, sent to every admitted member before the
  * lobby (what a joiner shows and records instead of the join link's unauthenticated hints).
  */
-export interface RoundInfo {
-  protocol: 'chiaroscuro' | 'ppkm';
-  /** Dataset kind / use case, e.g. `lcl`, `tumor`. */
-  dataset: string;
-  k: number;
-  /** Series length. */
-  T: number;
-  /** Series per participant. */
-  L: number;
-  lo: number;
-  hi: number;
-  iterations: number;
-  /** Total ε (Chiaroscuro; PPkM has no DP and reports what the creator typed). */
-  epsilon: number;
-  strategy: 'uniform' | 'geometric';
-  smoothing: number;
-  /** Paillier modulus bits (0 = no encryption). */
-  keyBits: number;
-  population: number;
-}
+export type RoundInfo =
+  Pick<RoundConfig, 'k' | 'T' | 'L' | 'lo' | 'hi' | 'iterations' | 'epsilon' | 'strategy' | 'smoothing' | 'keyBits' | 'population'>
+  & {
+    protocol: 'chiaroscuro' | 'ppkm';
+    /** Dataset kind / use case, e.g. `lcl`, `tumor`. */
+    dataset: string;
+  };
 
 /** Messages of the control channel. */
 export type ControlMessage =

@@ -28,7 +28,7 @@ import type { PpkmParams } from '../protocol/ppkm/params';
 import { codecLink } from '../protocol/chiaroscuro/link';
 import { MessageType } from '../protocol/chiaroscuro/messages';
 import { Participant, type ParticipantEvent } from '../protocol/chiaroscuro/participant';
-import { makeRoundConfig, type RoundParams } from '../protocol/chiaroscuro/round';
+import { defaultThreshold, makeRoundConfig, type RoundParams } from '../protocol/chiaroscuro/round';
 import type { ReadonlySeries } from '../core/series';
 import { Channel } from './codec';
 import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus } from './control';
@@ -363,6 +363,17 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     core.emit({ type: 'lobby', members: [...members], holders: [...holders], status });
   };
 
+  /** Waits until every member reported its links ready (or 30 s), then tells everyone to go. */
+  const goWhenReady = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      goResolve = resolve;
+      if (readyFrom.size >= members.length - 1) resolve();
+      core.clock.setTimer(30_000, resolve);
+    });
+    lobby();
+    for (const p of members) if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl({ t: 'go' }));
+  };
+
   /** PPkM: hands every member its neighbours in a fresh graph and the public parameters, waits for the links, goes. */
   const startPpkm = async (): Promise<void> => {
     const n = members.length;
@@ -386,13 +397,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     status = 'running';
     ppkm = runPpkm(core, opts, params, ppkmRound, neighboursOf(members.indexOf(core.self)), (r) => { result = r; if (r.final) status = 'finished'; });
     await ppkm.ready;
-    await new Promise<void>((resolve) => {
-      goResolve = resolve;
-      if (readyFrom.size >= members.length - 1) resolve();
-      core.clock.setTimer(30_000, resolve);
-    });
-    lobby();
-    for (const p of members) if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl({ t: 'go' }));
+    await goWhenReady();
     ppkm.go();
   };
 
@@ -405,7 +410,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     lobby();
     const n = members.length;
     const h = Math.min(choice.holders ?? 10, n);
-    const t = Math.min(choice.threshold ?? Math.floor(h / 2) + 1, h);
+    const t = Math.min(choice.threshold ?? defaultThreshold(h), h);
     holders = members.slice(0, h);
     const key = await opts.crypto.dealKey(choice.keyBits, h, t);
     const { holders: _h, autoStartAt: _a, protocol: _p, dataset: _d, ppkmDegree: _g, ...rest } = choice;
@@ -426,14 +431,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     core.emit({ type: 'phase', phase: 'linking' });
     running = runParticipant(core, opts, params, myShare, members, (r) => { result = r; if (r?.final) status = 'finished'; });
     await running.ready;
-    // Wait for every member's overlay to be linked (or 30 s), then go.
-    await new Promise<void>((resolve) => {
-      goResolve = resolve;
-      if (readyFrom.size >= members.length - 1) resolve();
-      core.clock.setTimer(30_000, resolve);
-    });
-    lobby();
-    for (const p of members) if (p !== core.self) core.mesh.send(p, Channel.Control, encodeControl({ t: 'go' }));
+    await goWhenReady();
     core.emit({ type: 'phase', phase: 'running' });
     running.participant.start();
   };

@@ -77,34 +77,20 @@ export interface RoundConfig {
   noise: boolean;
 }
 
-/** Inputs of {@link makeRoundConfig}. */
-export interface RoundParams {
-  round: string;
-  k: number;
-  T: number;
-  L: number;
-  lo: number;
-  hi: number;
-  iterations: number;
-  epsilon: number;
-  strategy: BudgetStrategy;
-  smoothing: number;
-  keyBits: number;
-  holderIds: PeerId[];
-  threshold?: number;
-  publicKey: ThresholdPublicKey;
-  participants: number;
-  population?: number;
-  dropout?: number;
-  cycles?: number;
-  cycleMs?: number;
-  stabilityTolerance?: number;
-  /** Seed of the public initial centroids (default 1). */
-  initSeed?: number;
-  /** Probability that an empty cluster survives ejection, in (0, 0.5) (default 0.01). */
-  ejectionFalseKeep?: number;
-  noise?: boolean;
-}
+/**
+ * Inputs of {@link makeRoundConfig}: the public choices of a round; everything else in
+ * {@link RoundConfig} is derived, and the optional knobs take documented defaults
+ * (threshold: a majority of holders; ejectionFalseKeep 0.01; …).
+ */
+export type RoundParams =
+  Pick<RoundConfig, 'round' | 'k' | 'T' | 'L' | 'lo' | 'hi' | 'iterations' | 'epsilon' | 'strategy' | 'smoothing'
+    | 'keyBits' | 'holderIds' | 'publicKey' | 'participants'>
+  & Partial<Pick<RoundConfig, 'threshold' | 'population' | 'dropout' | 'cycles' | 'cycleMs' | 'stabilityTolerance'
+    | 'ejectionFalseKeep' | 'noise'>>
+  & {
+    /** Seed of the public initial centroids (default 1). */
+    initSeed?: number;
+  };
 
 /** Default gossip cycles for N participants: ⌈log2 N⌉ + {@link EXTRA_GOSSIP_CYCLES}. */
 export function defaultCycles(N: number): number {
