@@ -30,6 +30,7 @@ import { MessageType } from '../protocol/chiaroscuro/messages';
 import { Participant, type ParticipantEvent } from '../protocol/chiaroscuro/participant';
 import { defaultThreshold, makeRoundConfig, type RoundParams } from '../protocol/chiaroscuro/round';
 import type { ReadonlySeries } from '../core/series';
+import type { StopReason } from '../core/termination';
 import { Channel } from './codec';
 import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus } from './control';
 import { ppkmGraph, startPpkmTab, type PpkmTab } from './ppkm-tab';
@@ -95,7 +96,7 @@ export type SessionEvent =
   | { type: 'lobby'; members: PeerId[]; holders: PeerId[]; status: RoundStatus }
   | { type: 'phase'; phase: 'connecting' | 'lobby' | 'dealing' | 'linking' | 'running' | 'finished' | 'refused'; detail?: string }
   | { type: 'iteration'; iteration: number; iterations: number }
-  | { type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number }
+  | { type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; stopReason?: StopReason }
   | { type: 'peers'; peers: number }
   | { type: 'params'; params: RoundInfo }
   | { type: 'error'; error: string };
@@ -117,7 +118,7 @@ export interface RoundSession {
   /** Traffic totals of this tab. */
   stats(): MeshStats & { cryptoMs: number; peers: number };
   /** Latest public centroids (iteration 0 = initial). */
-  readonly result: { iteration: number; centroids: number[][]; final: boolean; epsilonSpent: number } | null;
+  readonly result: { iteration: number; centroids: number[][]; final: boolean; epsilonSpent: number; stopReason?: StopReason } | null;
   leave(): void;
 }
 
@@ -195,7 +196,9 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
     onEvent: (e: ParticipantEvent) => {
       if (e.type === 'iteration-started') core.emit({ type: 'iteration', iteration: e.iteration, iterations: config.iterations });
       else if (e.type === 'centroids') {
-        const r = { iteration: e.msg.iteration, final: e.msg.final || e.msg.iteration >= config.iterations, centroids: e.msg.centroids.map((c) => Array.from(c)), epsilonSpent: e.msg.epsilonSpent };
+        const final = e.msg.final || e.msg.iteration >= config.iterations;
+        const stopReason: StopReason | undefined = e.msg.stopReason ?? (final ? 'max-iterations' : undefined);
+        const r = { iteration: e.msg.iteration, final, centroids: e.msg.centroids.map((c) => Array.from(c)), epsilonSpent: e.msg.epsilonSpent, ...(stopReason ? { stopReason } : {}) };
         onResult(r);
         core.emit({ type: 'result', ...r });
         if (r.final) core.emit({ type: 'phase', phase: 'finished' });
@@ -285,7 +288,8 @@ function runPpkm(core: Core, opts: SessionOptions, params: PpkmParams, round: nu
     onIteration: (l, centroids, moved) => {
       const final = moved <= params.epsStop || l >= params.maxIterations;
       core.emit({ type: 'iteration', iteration: l, iterations: params.maxIterations });
-      const r = { iteration: l, final, centroids: centroids.map((c) => c.slice()), epsilonSpent: 0 };
+      const stopReason: StopReason | undefined = !final ? undefined : moved <= params.epsStop ? 'converged' : 'max-iterations';
+      const r = { iteration: l, final, centroids: centroids.map((c) => c.slice()), epsilonSpent: 0, ...(stopReason ? { stopReason } : {}) };
       onResult(r);
       core.emit({ type: 'result', ...r });
       if (final) { core.emit({ type: 'phase', phase: 'finished' }); if (watch) clearInterval(watch); }
