@@ -8,7 +8,9 @@ import type { PeerId } from '../core/transport';
 import type { RoundConfig, RoundParams } from '../protocol/chiaroscuro/round';
 import type { ThresholdPublicKey } from '../crypto/types';
 import type { PpkmParams } from '../protocol/ppkm/params';
-import { isValidPeerId } from './signalling';
+import { MAX_VIEW_SIZE, type ViewEntry } from './cyclon';
+import type { RelayedSignal, RelayFailure } from './relay-signalling';
+import { isValidPeerId, parseSignal } from './signalling';
 
 /** Lobby status of a round. */
 export type RoundStatus = 'lobby' | 'dealing' | 'running' | 'finished';
@@ -38,7 +40,21 @@ export type ControlMessage =
   | { t: 'ppkm'; params: PpkmParams; round: number; neighbours: PeerId[] }
   | { t: 'ready' }
   | { t: 'go' }
-  | { t: 'bye' };
+  | { t: 'bye' }
+  // Overlay upkeep between any two linked members:
+  | { t: 'shuffle'; entries: ViewEntry[] }
+  | { t: 'shuffle-reply'; entries: ViewEntry[] }
+  | { t: 'want'; on: boolean }
+  | RelayedSignal
+  | RelayFailure;
+
+/** Control messages any linked member may send (the rest come from the round's creator only). */
+export type OverlayMessage = Extract<ControlMessage, { t: 'shuffle' | 'shuffle-reply' | 'want' | 'sig' | 'sig-fail' }>;
+
+/** Whether a control message is overlay upkeep (accepted from any member). */
+export function isOverlayMessage(m: ControlMessage): m is OverlayMessage {
+  return m.t === 'shuffle' || m.t === 'shuffle-reply' || m.t === 'want' || m.t === 'sig' || m.t === 'sig-fail';
+}
 
 /** Largest control message accepted (a start message of a few thousand members fits). */
 export const MAX_CONTROL_BYTES = 1 << 20;
@@ -110,6 +126,20 @@ function ppkmParamsFromWire(w: unknown): PpkmParams | null {
   return o as unknown as PpkmParams;
 }
 
+/** A shuffle's view entries: at most MAX_VIEW_SIZE, valid distinct ids, ages in [0, 10⁶]. */
+function viewEntries(x: unknown): ViewEntry[] | null {
+  if (!Array.isArray(x) || x.length > MAX_VIEW_SIZE) return null;
+  const out: ViewEntry[] = [];
+  for (const e of x) {
+    if (typeof e !== 'object' || e === null) return null;
+    const r = e as Record<string, unknown>;
+    if (!isValidPeerId(r['id']) || !Number.isSafeInteger(r['age']) || (r['age'] as number) < 0 || (r['age'] as number) > 1e6) return null;
+    if (out.some((v) => v.id === r['id'])) return null;
+    out.push({ id: r['id'], age: r['age'] as number });
+  }
+  return out;
+}
+
 /** Decodes and validates a control message; null if malformed. */
 export function decodeControl(bytes: Uint8Array): ControlMessage | null {
   if (bytes.length > MAX_CONTROL_BYTES) return null;
@@ -156,6 +186,19 @@ export function decodeControl(bytes: Uint8Array): ControlMessage | null {
     case 'ready': return { t: 'ready' };
     case 'go': return { t: 'go' };
     case 'bye': return { t: 'bye' };
+    case 'shuffle': case 'shuffle-reply': {
+      const entries = viewEntries(o['entries']);
+      return entries ? { t: o['t'], entries } : null;
+    }
+    case 'want':
+      return typeof o['on'] === 'boolean' ? { t: 'want', on: o['on'] } : null;
+    case 'sig': case 'sig-fail': {
+      const signal = parseSignal(o['signal']);
+      if (!signal || !isValidPeerId(o['to'])) return null;
+      if (o['t'] === 'sig-fail') return o['from'] === undefined ? { t: 'sig-fail', to: o['to'], signal } : null;
+      if (o['from'] !== undefined && !isValidPeerId(o['from'])) return null;
+      return { t: 'sig', to: o['to'], ...(o['from'] !== undefined ? { from: o['from'] } : {}), signal };
+    }
     default: return null;
   }
 }

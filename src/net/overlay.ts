@@ -1,84 +1,149 @@
 /**
- * Bounded random overlay: which links a participant dials. No full mesh: every member dials
- * ⌈D/2⌉ random members (incoming links make the average degree ≈ D), key holders additionally link
- * to every other holder (decryption traffic is holder-to-holder), and a lost link is replaced by a
- * fresh random member while the degree is below target. Pure logic over an injected Rng, so it is
- * tested without any browser; the mesh does the dialling (≤ 2 pending at a time).
+ * Bounded random overlay: which WebRTC links a participant keeps. No full mesh: each participant's
+ * wanted peers are its Cyclon view (src/net/cyclon.ts, size max(2, ⌈D/2⌉), seeded from a random sample of the
+ * round's members and reshuffled periodically), the other key holders (decryption traffic is
+ * holder-to-holder). A link stays open while either end wants it, so the link degree is ≈ D
+ * (out-view plus in-view); a link neither end wants is released. Each end tells the other when its
+ * want flips ({@link Overlay.announcements}). A pin keeps a link without making it a gossip
+ * neighbour (joiners and the creator during the lobby). Pure logic over an injected Rng: the
+ * session dials, closes and carries the messages.
  * @module
  */
 import type { Rng } from '../core/rng';
 import type { PeerId } from '../core/transport';
+import { createCyclon, type Cyclon } from './cyclon';
 
 /** Options of {@link createOverlay}. */
 export interface OverlayOptions {
   self: PeerId;
-  /** Target degree D (≥ 1). */
+  /** Target link degree D (≥ 1): the Cyclon view holds ⌈D/2⌉ peers. */
   degree: number;
   rng: Rng;
 }
 
 /** Link planning state of one participant. */
 export interface Overlay {
-  /** Sets the round's members (self and the hub excluded by the caller or ignored here) and holders. */
+  readonly self: PeerId;
+  /** The peer-sampling view. */
+  readonly cyclon: Cyclon;
+  /** Sets the round's members and key holders; seeds the view with a random sample of the members. */
   setMembers(members: readonly PeerId[], holders: readonly PeerId[]): void;
+  /** Keeps the link to `peer` open (on) or stops doing so (off); a pin alone does not make a gossip neighbour. */
+  pin(peer: PeerId, on: boolean): void;
   /** Records a link going up or down. */
   linkUp(peer: PeerId): void;
   linkDown(peer: PeerId): void;
-  /** Marks a member as gone (left the round / dial failed) until it links again ({@link Overlay.linkUp}). */
+  /** Marks a member as gone (dial failed / left) until it links again: dropped from the view, not dialled. */
   forget(peer: PeerId): void;
-  /** Members to dial now (not linked, not already planned), to reach the target. */
+  /** The other end said whether it wants the link. */
+  setTheirWant(peer: PeerId, on: boolean): void;
+  /** Whether this end wants `peer` as an overlay neighbour (what it announces; pins aside). */
+  wants(peer: PeerId): boolean;
+  /** Members to dial now (wanted, not linked, not planned, not gone). Marks them planned. */
   plan(): PeerId[];
-  /** Overlay neighbours currently linked (the gossip view). */
+  /**
+   * Linked peers that neither end wants, unpinned, for at least `graceMs` as of `now`: close them.
+   * The grace keeps a link that is wanted again soon (views swap entries back and forth) and lets the
+   * peer that just introduced a neighbour still relay the signalling of the new link.
+   */
+  releasable(now: number, graceMs: number): PeerId[];
+  /** Whether some link is waiting out its grace (call {@link Overlay.releasable} again later). */
+  releasePending(): boolean;
+  /** Changes of this end's want for linked peers since the last call (a new link counts as a change). */
+  announcements(): Array<{ peer: PeerId; want: boolean }>;
+  /** Gossip neighbours: linked members that either end wants. */
   neighbours(): PeerId[];
+  /** Who told us about `peer` in a shuffle (a relay for signalling a link to it), if known. */
+  introducer(peer: PeerId): PeerId | undefined;
+  /** Records that `via` introduced `peers`. */
+  introduced(via: PeerId, peers: readonly PeerId[]): void;
 }
+
+/**
+ * View size for a target degree: links are wanted by either end, so ⌈D/2⌉ gives degree ≈ D. At
+ * least 2: a graph where everyone points at one random peer falls apart into components, while
+ * random 2-out graphs are connected with high probability.
+ */
+export const viewSizeFor = (degree: number): number => Math.max(2, Math.ceil(degree / 2));
 
 /** Creates an {@link Overlay}. */
 export function createOverlay(opts: OverlayOptions): Overlay {
   const { self, rng } = opts;
   if (!Number.isInteger(opts.degree) || opts.degree < 1) throw new RangeError(`overlay: degree must be an integer ≥ 1, got ${opts.degree}`);
-  const degree = opts.degree;
-  let members: PeerId[] = [];
+  const viewSize = viewSizeFor(opts.degree);
+  const cyclon = createCyclon({ self, viewSize, shuffleLength: Math.max(1, Math.ceil(viewSize / 2)), rng });
+  const members = new Set<PeerId>();
   let holders = new Set<PeerId>();
+  const pinned = new Set<PeerId>();
   const linked = new Set<PeerId>();
   const planned = new Set<PeerId>();
   const gone = new Set<PeerId>();
-  let started = false;
+  const theirWant = new Map<PeerId, boolean>();
+  const announced = new Map<PeerId, boolean>();
+  const introducers = new Map<PeerId, PeerId>();
+  const unwantedSince = new Map<PeerId, number>();
 
-  const pickRandom = (pool: PeerId[], count: number): PeerId[] => {
-    const a = pool.slice();
-    const out: PeerId[] = [];
-    while (out.length < count && a.length > 0) {
-      const i = Math.floor(rng.nextFloat() * a.length);
-      out.push(a[i]!);
-      a[i] = a[a.length - 1]!;
-      a.pop();
+  /** Seeds the view from a random order of `pool`, not its first members: views start as independent uniform samples. */
+  const seedFrom = (pool: PeerId[]): void => {
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.nextFloat() * (i + 1));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
     }
-    return out;
+    cyclon.seed(pool);
   };
+  const wants = (p: PeerId): boolean =>
+    p !== self && (cyclon.has(p) || cyclon.inFlight === p || (holders.has(self) && holders.has(p)));
 
   return {
+    self,
+    cyclon,
     setMembers(m, h) {
-      members = m.filter((x) => x !== self);
+      for (const p of m) if (p !== self) members.add(p);
       holders = new Set(h);
-      started = true;
+      seedFrom([...members].filter((p) => !gone.has(p)));
     },
-    // A peer that links (again) is alive: a forgotten member back from a reload is a neighbour again.
-    linkUp(peer) { linked.add(peer); planned.delete(peer); gone.delete(peer); },
-    linkDown(peer) { linked.delete(peer); planned.delete(peer); },
-    forget(peer) { gone.add(peer); planned.delete(peer); linked.delete(peer); },
+    pin(peer, on) { if (on) pinned.add(peer); else pinned.delete(peer); },
+    // A peer that links (again) is alive: a forgotten member back from a reload can be a neighbour again.
+    linkUp(peer) { linked.add(peer); planned.delete(peer); gone.delete(peer); theirWant.set(peer, true); announced.delete(peer); },
+    linkDown(peer) { linked.delete(peer); planned.delete(peer); theirWant.delete(peer); announced.delete(peer); unwantedSince.delete(peer); },
+    forget(peer) { gone.add(peer); planned.delete(peer); linked.delete(peer); cyclon.remove(peer); cyclon.failShuffle(peer); },
+    setTheirWant(peer, on) { if (linked.has(peer)) theirWant.set(peer, on); },
+    wants,
     plan() {
-      if (!started) return [];
+      // A view emptied by departures refills from the known members (shuffles alone could leave it empty).
+      if (cyclon.inFlight === null && cyclon.ids().length < viewSize) seedFrom([...members].filter((p) => !gone.has(p)));
       const out: PeerId[] = [];
-      const avail = (p: PeerId): boolean => !linked.has(p) && !planned.has(p) && !gone.has(p) && p !== self;
-      // Holders form a clique among themselves (the smaller id dials, to avoid glare).
-      if (holders.has(self)) for (const h of holders) if (h > self && avail(h)) out.push(h);
-      const have = [...linked].filter((p) => members.includes(p)).length + planned.size + out.length;
-      // Initially dial ⌈D/2⌉ (the rest arrives as incoming links); after losses, refill up to D/2 too.
-      const want = Math.ceil(degree / 2) - have;
-      if (want > 0) out.push(...pickRandom(members.filter((p) => avail(p) && !out.includes(p)), want));
+      const candidates = [...cyclon.ids(), ...(cyclon.inFlight ? [cyclon.inFlight] : []), ...(holders.has(self) ? holders : []), ...pinned];
+      for (const p of candidates) {
+        if (p === self || linked.has(p) || planned.has(p) || gone.has(p) || out.includes(p)) continue;
+        // Holders form a clique: the smaller id dials (the other waits), which avoids glare.
+        if (holders.has(self) && holders.has(p) && !cyclon.has(p) && !pinned.has(p) && p < self) continue;
+        out.push(p);
+      }
       for (const p of out) planned.add(p);
       return out;
     },
-    neighbours: () => [...linked].filter((p) => members.includes(p) && !gone.has(p)),
+    releasable(now, graceMs) {
+      const out: PeerId[] = [];
+      for (const p of linked) {
+        if (wants(p) || pinned.has(p) || theirWant.get(p) !== false) { unwantedSince.delete(p); continue; }
+        const since = unwantedSince.get(p) ?? now;
+        unwantedSince.set(p, since);
+        if (now - since >= graceMs) { out.push(p); unwantedSince.delete(p); }
+      }
+      return out;
+    },
+    releasePending: () => unwantedSince.size > 0,
+    announcements() {
+      const out: Array<{ peer: PeerId; want: boolean }> = [];
+      for (const p of linked) {
+        const w = wants(p);
+        if (announced.get(p) !== w) { announced.set(p, w); out.push({ peer: p, want: w }); }
+      }
+      return out;
+    },
+    neighbours: () => [...linked].filter((p) => members.has(p) && !gone.has(p) && (wants(p) || theirWant.get(p) === true)),
+    introducer: (p) => introducers.get(p),
+    introduced(via, peers) { for (const p of peers) if (p !== self && p !== via) introducers.set(p, via); },
   };
 }

@@ -143,7 +143,7 @@ export async function startPpkmTab(o: PpkmTabOptions): Promise<PpkmTab> {
   const mesh = ref.mesh = createMesh({ self: o.self, dialer: connector, clock, maxPending: 2, maxLinks: neighbours.length });
   const fail = (e: unknown): never => { mesh.close(); signalling.close(); throw e instanceof Error ? e : new Error(String(e)); };
   await signalling.ready().catch(fail);
-  const transport = createWebRtcTransport({ mesh, hub: '', neighbours: () => neighbours });
+  const transport = createWebRtcTransport({ mesh, neighbours: () => neighbours });
   mesh.onMessage((from, ch, payload) => { if (ch === Channel.Protocol) transport.receive(from, payload); });
   const all = new Promise<void>((resolve) => {
     const check = (): void => { if (neighbours.every((p) => mesh.has(p))) resolve(); };

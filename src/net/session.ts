@@ -9,12 +9,14 @@
  * await s.start();                                   // creator: deal keys, start the round
  * s.leave();
  * ```
- * The creator's tab is the round's hub: joiners link to it first and present the join secret over
- * the DTLS link (a wrong id or secret is refused with a reason); it keeps the lobby, deals the
- * threshold key (in a worker, through the injected `crypto.dealKey`), hands every member the public
- * round parameters (and each key holder its share, over that holder's own link), and relays protocol
- * frames between members that have no direct link. The gossip itself runs over a bounded random
- * overlay (src/net/overlay.ts).
+ * The creator's tab is the round's hub until it starts: joiners link to it first and present the
+ * join secret over the DTLS link (a wrong id or secret is refused with a reason); it keeps the lobby,
+ * deals the threshold key (in a worker, through the injected `crypto.dealKey`) and hands every member
+ * the public round parameters (and each key holder its share, over that holder's own link). Once the
+ * round runs, the creator is an ordinary participant: the gossip runs over a bounded Cyclon overlay
+ * (src/net/overlay.ts), the lobby links nobody wants are released, new links are signalled through
+ * the peer that introduced them (src/net/relay-signalling.ts) or the server, and a frame for a member
+ * without a link opens one on demand. The creator is still where a reloaded tab asks to rejoin.
  * @module
  */
 import { realClock, type Clock } from '../core/clock';
@@ -32,10 +34,12 @@ import { defaultThreshold, makeRoundConfig, type RoundParams } from '../protocol
 import type { ReadonlySeries } from '../core/series';
 import type { StopReason } from '../core/termination';
 import { Channel } from './codec';
-import { decodeControl, encodeControl, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus } from './control';
+import { decodeControl, encodeControl, isOverlayMessage, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus } from './control';
 import { ppkmGraph, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createMesh, type Mesh, type MeshStats } from './mesh';
 import { createOverlay, type Overlay } from './overlay';
+import { createOverlayDriver, type OverlayDriver, type OverlayStats } from './overlay-driver';
+import { relaySignalling, type RelaySignalling, type RelayStats } from './relay-signalling';
 import { yieldingBackend } from './scheduler';
 import { createConnector, type PeerConnectionFactory } from './rtc';
 import { isValidPeerId, peerjsSignalling, type PeerjsServerConfig, type Signalling } from './signalling';
@@ -51,6 +55,10 @@ export interface NetOptions {
   degree?: number;
   /** Link attempt timeout (default 20 s). */
   connectTimeoutMs?: number;
+  /** Period of the Cyclon view shuffles during a round (default 10 s; 0 = never). */
+  shufflePeriodMs?: number;
+  /** How long a link neither end wants stays open before it is closed (default 5 s). */
+  releaseGraceMs?: number;
 }
 
 /** The crypto a session needs; tabs back it with the worker pool. */
@@ -115,8 +123,8 @@ export interface RoundSession {
   onEvent(fn: (e: SessionEvent) => void): () => void;
   /** Creator: deals the key and starts the round with the current members. */
   start(): Promise<void>;
-  /** Traffic totals of this tab. */
-  stats(): MeshStats & { cryptoMs: number; peers: number };
+  /** Traffic totals of this tab, with its overlay upkeep (shuffles, released links, relayed signals). */
+  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats };
   /** Latest public centroids (iteration 0 = initial). */
   readonly result: { iteration: number; centroids: number[][]; final: boolean; epsilonSpent: number; stopReason?: StopReason } | null;
   leave(): void;
@@ -143,7 +151,9 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 interface Core {
-  self: PeerId; round: string; hub: PeerId; mesh: Mesh; signalling: Signalling; clock: Clock; rng: Rng;
+  self: PeerId; round: string; hub: PeerId; mesh: Mesh; signalling: RelaySignalling; clock: Clock; rng: Rng;
+  /** The running round's overlay (introducers are the relays of new links' signalling). */
+  overlay: Overlay | null;
   emit(e: SessionEvent): void; listeners: Set<(e: SessionEvent) => void>;
 }
 
@@ -151,16 +161,21 @@ function openCore(self: PeerId, round: string, opts: SessionOptions): Core {
   const clock = opts.clock ?? realClock();
   const rng = opts.rng ?? secureRng();
   const sig = opts.net.signalling;
-  const signalling = typeof sig === 'function' ? sig(self) : peerjsSignalling(self, sig);
-  const ref: { mesh?: Mesh } = {};
+  const server: Signalling = typeof sig === 'function' ? sig(self) : peerjsSignalling(self, sig);
+  const ref: { mesh?: Mesh; core?: Core } = {};
+  const signalling = relaySignalling({
+    fallback: server,
+    host: { has: (p) => ref.mesh!.has(p), send: (p, m) => ref.mesh!.send(p, Channel.Control, encodeControl(m)) },
+    relayFor: (p) => ref.core?.overlay?.introducer(p),
+  });
   const connector = createConnector({
     signalling, factory: opts.net.factory, iceServers: opts.net.iceServers, timeoutMs: opts.net.connectTimeoutMs ?? 20_000,
     accept: (p) => ref.mesh!.accepts(p),
   });
   const mesh = ref.mesh = createMesh({ self, dialer: connector, clock, maxPending: 2, maxLinks: 5000 });
   const listeners = new Set<(e: SessionEvent) => void>();
-  return {
-    self, round, hub: HUB(round), mesh, signalling, clock, rng, listeners,
+  return ref.core = {
+    self, round, hub: HUB(round), mesh, signalling, clock, rng, listeners, overlay: null,
     emit: (e) => { for (const l of [...listeners]) { try { l(e); } catch { /* a listener bug is not ours */ } } },
   };
 }
@@ -172,23 +187,32 @@ interface Running {
   /** Settles once the planned overlay links were attempted. */
   ready: Promise<void>;
   overlay: Overlay;
+  driver: OverlayDriver;
   transport: WebRtcTransport;
-  /** Dials what the overlay plans now (after a loss). */
-  dial(): Promise<boolean[]>;
   /** Sends this tab's latest public centroids to `peer` (a rejoining member catches up). */
   sendLatest(peer: PeerId): void;
   stop(): void;
 }
 
-function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, share: KeyShare | undefined, members: PeerId[], onResult: (r: RoundSession['result']) => void): Running {
+function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, share: KeyShare | undefined, members: PeerId[], pins: readonly PeerId[], onResult: (r: RoundSession['result']) => void): Running {
   const config = makeRoundConfig(params);
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
   const overlay = createOverlay({ self: core.self, degree: opts.net.degree ?? 6, rng: core.rng });
-  // The hub is an ordinary gossip neighbour too (it links to everyone; fine for classroom sizes).
   overlay.setMembers(members, config.holderIds);
+  // The lobby links (members ↔ creator) stay until the round runs; then only wanted links stay.
+  for (const p of pins) overlay.pin(p, true);
   for (const p of core.mesh.peers()) overlay.linkUp(p);
-  const transport = createWebRtcTransport({ mesh: core.mesh, hub: core.hub, neighbours: () => overlay.neighbours() });
+  core.overlay = overlay;
+  const driver = createOverlayDriver({
+    overlay, clock: core.clock, shufflePeriodMs: opts.net.shufflePeriodMs, releaseGraceMs: opts.net.releaseGraceMs,
+    shuffleTimeoutMs: (opts.net.connectTimeoutMs ?? 20_000) + 5_000,
+    host: {
+      has: (p) => core.mesh.has(p), connect: (p) => core.mesh.connect(p), disconnect: (p) => core.mesh.disconnect(p),
+      send: (p, m) => core.mesh.send(p, Channel.Control, encodeControl(m)),
+    },
+  });
+  const transport = createWebRtcTransport({ mesh: core.mesh, neighbours: () => overlay.neighbours() });
   const link = codecLink(transport, backend.ciphertextBytes);
   const participant = new Participant({
     config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
@@ -201,20 +225,19 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
         const r = { iteration: e.msg.iteration, final, centroids: e.msg.centroids.map((c) => Array.from(c)), epsilonSpent: e.msg.epsilonSpent, ...(stopReason ? { stopReason } : {}) };
         onResult(r);
         core.emit({ type: 'result', ...r });
-        if (r.final) core.emit({ type: 'phase', phase: 'finished' });
+        if (r.final) { driver.stopShuffling(); core.emit({ type: 'phase', phase: 'finished' }); }
       } else if (e.type === 'error') core.emit({ type: 'error', error: e.error instanceof Error ? e.error.message : String(e.error) });
     },
   });
   transport.onFrame((from, frame) => participant.handle(from, frame));
-  const dialPlan = (): Promise<boolean[]> => Promise.all(overlay.plan().map((p) => core.mesh.connect(p).then((ok) => { if (!ok) overlay.forget(p); return ok; })));
-  const ready = dialPlan().then(async () => { await dialPlan(); });
+  const ready = driver.sync();
   const sendLatest = (peer: PeerId): void => {
     link.send(peer, {
       type: MessageType.Centroids, round: config.round, iteration: participant.centroidsIteration,
       final: participant.done, epsilonSpent: participant.epsilonSpent, centroids: participant.centroids.map((c) => Float64Array.from(c)),
     });
   };
-  return { participant, backend, ready, overlay, transport, dial: dialPlan, sendLatest, stop: () => { participant.stop(); transport.close(); } };
+  return { participant, backend, ready, overlay, driver, transport, sendLatest, stop: () => { participant.stop(); transport.close(); driver.stop(); } };
 }
 
 interface SessionGetters {
@@ -233,9 +256,11 @@ function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGe
       const pk = get.ppkm();
       const ps = pk?.stats();
       // PPkM traffic runs over the tab's own neighbour mesh: count both.
+      const upkeep = get.running()?.driver.stats() ?? { shufflesStarted: 0, shufflesCompleted: 0, shufflesFailed: 0, shufflesAnswered: 0, linksReleased: 0 };
       return {
         ...m, bytesSent: m.bytesSent + (ps?.bytesSent ?? 0), bytesReceived: m.bytesReceived + (ps?.bytesReceived ?? 0),
         cryptoMs: get.running()?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
+        overlay: { ...upkeep, ...core.signalling.stats() },
       };
     },
     get result() { return get.result(); },
@@ -322,12 +347,21 @@ function wireMesh(core: Core, running: () => Running | null, onControl: (from: P
   core.mesh.onMessage((from, ch, payload) => {
     if (ch === Channel.Protocol) { running()?.transport.receive(from, payload); return; }
     const m = decodeControl(payload);
-    if (m) onControl(from, m);
+    if (!m) return;
+    // Overlay upkeep comes from any linked member; the rest is the round's rendezvous.
+    if (m.t === 'sig' || m.t === 'sig-fail') core.signalling.receive(from, m);
+    else if (isOverlayMessage(m)) running()?.driver.handle(from, m);
+    else onControl(from, m);
   });
   core.mesh.onPeer((peer, up) => {
     const r = running();
     if (r) {
-      if (up) r.overlay.linkUp(peer); else { r.overlay.linkDown(peer); void r.dial(); }
+      if (up) {
+        r.driver.linkUp(peer);
+        // Anti-entropy: a new neighbour learns our latest public centroids at once, so a result
+        // flooded while links were changing (or while it reloaded) still reaches everyone.
+        if (r.participant.centroidsIteration > 0) r.sendLatest(peer);
+      } else r.driver.linkDown(peer);
     }
     core.emit({ type: 'peers', peers: core.mesh.peers().length });
   });
@@ -433,9 +467,13 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     key.shares.length = 0; // the dealer keeps only its own share
     status = 'running';
     core.emit({ type: 'phase', phase: 'linking' });
-    running = runParticipant(core, opts, params, myShare, members, (r) => { result = r; if (r?.final) status = 'finished'; });
+    running = runParticipant(core, opts, params, myShare, members, members, (r) => { result = r; if (r?.final) status = 'finished'; });
     await running.ready;
     await goWhenReady();
+    // The lobby is over: the creator keeps only the links its overlay (or the other end) wants.
+    for (const p of members) running.overlay.pin(p, false);
+    running.driver.startShuffling();
+    void running.driver.sync();
     core.emit({ type: 'phase', phase: 'running' });
     running.participant.start();
   };
@@ -496,6 +534,12 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   let info: RoundInfo | null = null;
   let result: RoundSession['result'] = null;
   let resolveJoin: (ok: true | string) => void = () => {};
+  const unpinHub = (): void => {
+    if (!running?.overlay) return;
+    running.overlay.pin(core.hub, false);
+    if (!running.participant.done) running.driver.startShuffling();
+    void running.driver.sync();
+  };
   const joined = new Promise<true | string>((r) => { resolveJoin = r; });
 
   wireMesh(core, () => running, (from, m) => {
@@ -530,13 +574,17 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         const share: KeyShare | undefined = m.share ? { publicKey: params.publicKey as ThresholdPublicKey, index: m.share.index, secret: BigInt(m.share.secret) } : undefined;
         core.emit({ type: 'phase', phase: 'linking' });
         try {
-          running = runParticipant(core, opts, params, share, members, (r) => { result = r; });
+          running = runParticipant(core, opts, params, share, members, [core.hub], (r) => {
+            result = r;
+            unpinHub(); // a rejoining tab got its catch-up result: the creator's link is no longer needed
+          });
         } catch (e) { core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }); return; }
         void running.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
         return;
       }
       case 'go':
         if (ppkm) { ppkm.go(); return; }
+        unpinHub();
         core.emit({ type: 'phase', phase: 'running' }); return;
       default: return;
     }

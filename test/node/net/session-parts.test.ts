@@ -54,12 +54,13 @@ describe('mesh with a fake peer factory', () => {
     expect(others.every((m) => m.peers().includes('hub'))).toBe(true);
   });
 
-  it('transport: direct frames, relay through the hub with the sender stamped by the hub, drops counted', async () => {
+  it('transport: direct frames, a link opened on demand for a non-neighbour, drops counted', async () => {
     const net = fakeNetwork();
     const hubMesh = net.add('hub'), aMesh = net.add('a'), bMesh = net.add('b');
     await hubMesh.connect('a'); await hubMesh.connect('b');
+    const dialed: Array<[string, boolean]> = [];
     const mk = (m: Mesh) => {
-      const t = createWebRtcTransport({ mesh: m, hub: 'hub', neighbours: () => m.peers() });
+      const t = createWebRtcTransport({ mesh: m, neighbours: () => m.peers(), onDialed: (p, ok) => dialed.push([p, ok]) });
       m.onMessage((from, ch, p) => { if (ch === Channel.Protocol) t.receive(from, p); });
       return t;
     };
@@ -68,26 +69,24 @@ describe('mesh with a fake peer factory', () => {
     b.onFrame((from, f) => got.push([from, f[0]!]));
     hub.onFrame((from, f) => got.push([`hub<-${from}`, f[0]!]));
     a.send('hub', Uint8Array.of(1));   // direct
-    a.send('b', Uint8Array.of(2));     // a has no link to b: relayed by the hub
+    a.send('b', Uint8Array.of(2));     // a has no link to b: one is dialled, the frames wait for it
+    a.send('b', Uint8Array.of(3));
     // Frames go out and come in one per macrotask (main-thread slicing): drain both queues.
-    const drain = async (): Promise<void> => { for (let i = 0; i < 6; i++) { await new Promise((r) => setTimeout(r, 0)); net.flush(); } };
+    const drain = async (): Promise<void> => { for (let i = 0; i < 8; i++) { await new Promise((r) => setTimeout(r, 0)); net.flush(); } };
     expect(got).toEqual([]); // nothing is sent synchronously
     await drain();
-    expect(got).toEqual([['hub<-a', 1], ['a', 2]]); // b sees the real sender a
-    // A member forging a relay "from hub" to b: b only accepts relays arriving on the hub's link.
-    const forged = new Uint8Array([1, 1, 98, 3, 104, 117, 98, 9]);
-    b.receive('a', forged);
-    expect(b.drops['relay-not-hub']).toBe(1);
-    // A relay whose claimed sender is a lie: the hub stamps the real one.
-    aMesh.send('hub', Channel.Protocol, new Uint8Array([1, 1, 98, 1, 122, 7]));
-    await drain();
-    expect(got[2]).toEqual(['a', 7]);
-    b.receive('hub', Uint8Array.of(9));
+    expect(got).toEqual([['hub<-a', 1], ['a', 2], ['a', 3]]);
+    expect(dialed).toEqual([['b', true]]); // one dial for both frames
+    expect(aMesh.has('b')).toBe(true);
+    // The retired relay kind and garbage are dropped with a reason.
+    b.receive('a', new Uint8Array([1, 1, 98, 3, 104, 117, 98, 9]));
     b.receive('hub', new Uint8Array(0));
     expect(b.drops).toMatchObject({ kind: 1, empty: 1 });
+    // Nobody there: the dial fails and the frame is dropped as unroutable.
     hub.send('nobody', Uint8Array.of(1));
     await drain();
     expect(hub.drops['no-route']).toBe(1);
+    expect(dialed).toContainEqual(['nobody', false]);
     expect(() => a.send('b', new Uint8Array(4 * 1024 * 1024 + 1))).toThrow(RangeError);
   });
 });

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { dealPlainThresholdKey } from '../../../src/crypto/index';
+import { plainBackend } from '../../../src/protocol/crypto-backend';
+import { createRound, joinRound, type NetOptions, type RoundSession, type SessionCrypto, type SessionEvent } from '../../../src/net/session';
+
+/** Degree 2 (a Cyclon view of 1) and fast shuffles: new links form during the round, signalled through introducers. */
+const net = (): NetOptions => ({
+  signalling: { host: '127.0.0.1', port: inject('signalPort'), path: inject('signalPath'), secure: false },
+  degree: 2, connectTimeoutMs: 10_000, shufflePeriodMs: 1000, releaseGraceMs: 500,
+});
+const crypto_: SessionCrypto = {
+  backendFor: (pk) => plainBackend(pk),
+  dealKey: async (_bits, holders, threshold) => dealPlainThresholdKey({ bits: 1024, holders, threshold }),
+};
+const series = (i: number): Float64Array[] => [Float64Array.from({ length: 4 }, (_, t) => (i % 2 === 0 ? 1 : 5) + 0.1 * t)];
+const sessions: RoundSession[] = [];
+afterEach(() => { for (const s of sessions.splice(0)) s.leave(); });
+
+function finished(s: RoundSession): Promise<number[][]> {
+  return new Promise((resolve, reject) => {
+    s.onEvent((e: SessionEvent) => {
+      if (e.type === 'result' && e.final) resolve(e.centroids);
+      if (e.type === 'error') reject(new Error(e.error));
+    });
+  });
+}
+
+async function openRound(n: number, iterations: number): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
+  const creator = await createRound({
+    net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://127.0.0.1/swarm.html',
+    round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations, epsilon: 1e4, strategy: 'uniform', smoothing: 1, keyBits: 0, holders: 3, threshold: 2, cycleMs: 120 },
+  });
+  sessions.push(creator);
+  const joiners = await Promise.all(Array.from({ length: n - 1 }, (_, i) => joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i + 1) })));
+  sessions.push(...joiners);
+  return { creator, joiners };
+}
+
+describe('the Cyclon overlay in a live round (real RTCPeerConnection data channels)', () => {
+  it('8 tabs: views shuffle, links are signalled through introducers, the lobby links are released, all agree', async () => {
+    const { creator, joiners } = await openRound(8, 4);
+    const all = [creator, ...joiners];
+    const done = all.map(finished);
+    await creator.start();
+    const results = await Promise.all(done);
+    for (const r of results) expect(r).toEqual(results[0]);
+    const overlay = all.map((s) => s.stats().overlay!);
+    const sum = (f: (o: (typeof overlay)[number]) => number): number => overlay.reduce((a, o) => a + f(o), 0);
+    expect(sum((o) => o.shufflesCompleted)).toBeGreaterThan(0);
+    expect(sum((o) => o.sentViaRelay)).toBeGreaterThan(0); // some links were signalled without the server
+    expect(sum((o) => o.forwarded)).toBeGreaterThan(0);
+    expect(sum((o) => o.receivedViaRelay)).toBeGreaterThan(0);
+    expect(sum((o) => o.linksReleased)).toBeGreaterThan(0);
+    // No hub: once running, the creator does not keep a link to every member.
+    expect(creator.stats().peers).toBeLessThan(7);
+    for (const s of all) expect(s.stats().dropped).toEqual({});
+  }, 120_000);
+
+  it('the creator closes its tab mid-round; the others finish with identical centroids', async () => {
+    const { creator, joiners } = await openRound(7, 3);
+    const done = joiners.map(finished);
+    // Once the first result is out (a member has it), during the second iteration's gossip.
+    const firstResult = new Promise<void>((resolve) => joiners[0]!.onEvent((e) => { if (e.type === 'result' && e.iteration === 1) resolve(); }));
+    await creator.start();
+    await firstResult;
+    creator.leave(); // the creator was key holder 1 (the aggregator); holder 2 takes over
+    const results = await Promise.all(done);
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(results[0]!.length).toBe(2);
+    for (const j of joiners) expect(j.result?.iteration).toBe(3);
+  }, 120_000);
+});
