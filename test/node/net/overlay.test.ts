@@ -1,90 +1,130 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../../src/core/rng';
-import { createOverlay } from '../../../src/net/overlay';
+import type { PeerId } from '../../../src/core/transport';
+import type { OverlayMessage } from '../../../src/net/control';
+import { createOverlay, viewSizeFor, type Overlay } from '../../../src/net/overlay';
+import { createOverlayDriver, type OverlayDriver } from '../../../src/net/overlay-driver';
+import { manualClock } from './fakes';
 
-/** Simulates N overlays with a fake "dialler": every planned dial succeeds unless the target is dead. */
-function simulate(N: number, D: number, seed: number, holders: string[] = []) {
+/**
+ * N overlay drivers over a fake network: links are undirected edges, a dial succeeds at once unless
+ * the target is dead, messages are delivered synchronously. Each node starts linked to the creator
+ * `p0` and pinning it, as a lobby leaves them.
+ */
+function swarm(N: number, D: number, seed: number, holders: PeerId[] = []) {
+  const clock = manualClock();
   const ids = Array.from({ length: N }, (_, i) => `p${i}`);
-  const ov = new Map(ids.map((id) => [id, createOverlay({ self: id, degree: D, rng: seededRng(seed + id.length * 7 + Number(id.slice(1))) })]));
-  const edges = new Set<string>();
-  const dead = new Set<string>();
-  const maxPendingSeen = { v: 0 };
-  for (const o of ov.values()) o.setMembers(ids, holders);
-  const step = (): number => {
-    let dials = 0;
-    for (const [id, o] of ov) {
-      if (dead.has(id)) continue;
-      const plan = o.plan();
-      dials += plan.length;
-      for (const p of plan) {
-        if (dead.has(p)) { o.forget(p); continue; }
-        const key = [id, p].sort().join('|');
-        edges.add(key);
-        o.linkUp(p); ov.get(p)!.linkUp(id);
-      }
-    }
-    return dials;
+  const links = new Set<string>();
+  const dead = new Set<PeerId>();
+  const key = (a: PeerId, b: PeerId): string => [a, b].sort().join('|');
+  const nodes = new Map<PeerId, { overlay: Overlay; driver: OverlayDriver }>();
+  const linkedTo = (a: PeerId): PeerId[] => [...links].map((e) => e.split('|') as [string, string]).filter(([x, y]) => x === a || y === a).map(([x, y]) => (x === a ? y : x));
+  const up = (a: PeerId, b: PeerId): void => {
+    if (links.has(key(a, b))) return;
+    links.add(key(a, b));
+    nodes.get(a)?.driver.linkUp(b); nodes.get(b)?.driver.linkUp(a);
   };
-  return { ids, ov, edges, dead, step, maxPendingSeen };
+  const down = (a: PeerId, b: PeerId): void => {
+    if (!links.delete(key(a, b))) return;
+    nodes.get(a)?.driver.linkDown(b); nodes.get(b)?.driver.linkDown(a);
+  };
+  let messages = 0;
+  for (const [i, id] of ids.entries()) {
+    const overlay = createOverlay({ self: id, degree: D, rng: seededRng(seed * 7919 + i) });
+    const driver = createOverlayDriver({
+      overlay, clock, shufflePeriodMs: 1000, shuffleTimeoutMs: 3000, releaseGraceMs: 500,
+      host: {
+        has: (p) => links.has(key(id, p)),
+        connect: async (p) => { if (dead.has(p) || dead.has(id)) return false; up(id, p); return true; },
+        disconnect: (p) => down(id, p),
+        send: (p, m: OverlayMessage) => {
+          if (!links.has(key(id, p))) return false;
+          messages++;
+          queueMicrotask(() => { if (!dead.has(p)) nodes.get(p)?.driver.handle(id, m); });
+          return true;
+        },
+      },
+    });
+    nodes.set(id, { overlay, driver });
+  }
+  // The lobby: everyone linked to p0, pinning each other.
+  for (const id of ids.slice(1)) { links.add(key('p0', id)); }
+  for (const [id, n] of nodes) {
+    n.overlay.setMembers(ids, holders);
+    for (const p of linkedTo(id)) { n.overlay.pin(p, true); n.overlay.linkUp(p); }
+  }
+  const settle = async (): Promise<void> => { for (let i = 0; i < 20; i++) await Promise.resolve(); };
+  const run = async (ms: number): Promise<void> => { for (let t = 0; t < ms; t += 100) { clock.advance(100); await settle(); } };
+  const go = async (): Promise<void> => {
+    for (const [id, n] of nodes) { for (const p of linkedTo(id)) n.overlay.pin(p, false); n.driver.startShuffling(); }
+    for (const n of nodes.values()) void n.driver.sync();
+    await settle();
+  };
+  const kill = (id: PeerId): void => { dead.add(id); nodes.get(id)!.driver.stop(); for (const p of linkedTo(id)) down(id, p); nodes.delete(id); };
+  const degree = (id: PeerId): number => linkedTo(id).length;
+  const connected = (): boolean => {
+    const alive = ids.filter((i) => !dead.has(i));
+    const seen = new Set([alive[0]!]);
+    const stack = [alive[0]!];
+    while (stack.length) for (const q of linkedTo(stack.pop()!)) if (!seen.has(q)) { seen.add(q); stack.push(q); }
+    return seen.size === alive.length;
+  };
+  return { ids, nodes, links, dead, run, go, kill, degree, connected, settle, messages: () => messages };
 }
 
-function connected(ids: string[], edges: Set<string>, dead: Set<string>): boolean {
-  const alive = ids.filter((i) => !dead.has(i));
-  const adj = new Map(alive.map((i) => [i, [] as string[]]));
-  for (const e of edges) { const [a, b] = e.split('|') as [string, string]; if (!dead.has(a) && !dead.has(b)) { adj.get(a)!.push(b); adj.get(b)!.push(a); } }
-  const seen = new Set([alive[0]!]);
-  const stack = [alive[0]!];
-  while (stack.length) for (const n of adj.get(stack.pop()!)!) if (!seen.has(n)) { seen.add(n); stack.push(n); }
-  return seen.size === alive.length;
-}
-
-describe('bounded random overlay', () => {
-  it('builds a connected graph with bounded degree, not a full mesh', () => {
-    for (const seed of [1, 2, 3]) {
-      const { ids, ov, edges, dead, step } = simulate(60, 6, seed);
-      step(); step();
-      expect(connected(ids, edges, dead)).toBe(true);
-      const degrees = ids.map((id) => ov.get(id)!.neighbours().length);
-      expect(Math.min(...degrees)).toBeGreaterThanOrEqual(3);
-      expect(degrees.reduce((a, b) => a + b, 0) / ids.length).toBeLessThanOrEqual(6.5);
-      expect(edges.size).toBeLessThan((60 * 59) / 2 / 5);
-    }
+describe('overlay: a Cyclon view turned into links', () => {
+  it('view size: ⌈D/2⌉, at least 2; invalid degrees are refused', () => {
+    expect([1, 2, 3, 6, 7].map(viewSizeFor)).toEqual([2, 2, 2, 3, 4]);
+    expect(() => createOverlay({ self: 'a', degree: 0, rng: seededRng(1) })).toThrow(/degree must be an integer ≥ 1, got 0/);
   });
 
-  it('key holders link to every other holder', () => {
-    const holders = ['p0', 'p5', 'p9', 'p20'];
-    const { ov, step } = simulate(30, 4, 7, holders);
-    step();
-    for (const h of holders) for (const g of holders) if (h !== g) expect(ov.get(h)!.neighbours()).toContain(g);
-  });
-
-  it('repairs the degree after neighbours leave and stays connected', () => {
-    const { ids, ov, edges, dead, step } = simulate(40, 6, 11);
-    step();
-    for (const v of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8']) {
-      dead.add(v);
-      for (const o of ov.values()) o.linkDown(v);
-    }
-    for (const o of ov.values()) for (const v of dead) o.forget(v);
-    step(); step();
-    expect(connected(ids, edges, dead)).toBe(true);
-    for (const id of ids) if (!dead.has(id)) expect(ov.get(id)!.neighbours().length).toBeGreaterThanOrEqual(3);
-  });
-
-  it('plans nothing before members are known and never plans self or a planned peer twice', () => {
-    const o = createOverlay({ self: 'a', degree: 4, rng: seededRng(1) });
+  it('plans its view (a random sample of members), never self, never twice', () => {
+    const o = createOverlay({ self: 'a', degree: 6, rng: seededRng(1) });
     expect(o.plan()).toEqual([]);
-    o.setMembers(['a', 'b', 'c', 'd', 'e'], []);
+    o.setMembers(['a', 'b', 'c', 'd', 'e', 'f', 'g'], []);
     const first = o.plan();
-    expect(first.length).toBe(2);
+    expect(first.length).toBe(3);
     expect(first).not.toContain('a');
+    expect(new Set(first).size).toBe(3);
     expect(o.plan()).toEqual([]);
-    expect(() => createOverlay({ self: 'a', degree: 0, rng: seededRng(1) })).toThrow(RangeError);
+    // Different seeds sample different views (not the first members).
+    const views = new Set([1, 2, 3, 4, 5].map((s) => { const x = createOverlay({ self: 'a', degree: 6, rng: seededRng(s) }); x.setMembers(['a', 'b', 'c', 'd', 'e', 'f', 'g'], []); return x.plan().sort().join(); }));
+    expect(views.size).toBeGreaterThan(2);
   });
-});
 
-describe('overlay: a forgotten member that links again', () => {
-  it('is a neighbour again (a tab back from a reload)', () => {
+  it('key holders want every other holder; the smaller id dials', () => {
+    const o = createOverlay({ self: 'h2', degree: 2, rng: seededRng(1) });
+    o.setMembers(['h1', 'h2', 'h3', 'x', 'y', 'z'], ['h1', 'h2', 'h3']);
+    const plan = o.plan();
+    expect(plan).toContain('h3');
+    expect(o.wants('h1') && o.wants('h3')).toBe(true);
+    expect(o.wants('x') || o.wants('y') || o.wants('z')).toBe(true);
+  });
+
+  it('a pin keeps a link but is no gossip neighbour; unwanted links are released after the grace only', () => {
+    const o = createOverlay({ self: 'a', degree: 2, rng: seededRng(1) });
+    o.setMembers(['a', 'hub', 'b', 'c'], []);
+    const view = o.cyclon.ids();
+    const outsider = ['hub', 'b', 'c'].find((p) => !view.includes(p))!;
+    o.pin(outsider, true);
+    o.linkUp(outsider);
+    o.setTheirWant(outsider, false);
+    expect(o.neighbours()).not.toContain(outsider);
+    expect(o.announcements()).toEqual([{ peer: outsider, want: false }]);
+    expect(o.announcements()).toEqual([]); // only changes are announced
+    expect(o.releasable(0, 1000)).toEqual([]); // pinned
+    o.pin(outsider, false);
+    expect(o.releasable(10, 1000)).toEqual([]);
+    expect(o.releasePending()).toBe(true);
+    expect(o.releasable(500, 1000)).toEqual([]);
+    expect(o.releasable(1010, 1000)).toEqual([outsider]);
+    // The other end wanting it keeps it, and makes it a neighbour.
+    o.linkUp(view[0]!);
+    o.setTheirWant(view[0]!, true);
+    expect(o.neighbours()).toContain(view[0]);
+  });
+
+  it('a forgotten member that links again is a neighbour again (a tab back from a reload)', () => {
     const o = createOverlay({ self: 'a', degree: 2, rng: seededRng(1) });
     o.setMembers(['a', 'b', 'c'], []);
     o.linkUp('b');
@@ -95,5 +135,52 @@ describe('overlay: a forgotten member that links again', () => {
     expect(o.plan()).not.toContain('b');
     o.linkUp('b'); // it rejoined and linked to us
     expect(o.neighbours()).toEqual(['b']);
+  });
+});
+
+describe('overlay drivers on a fake network (Cyclon + want/release + shuffles)', () => {
+  it('60 members: the lobby star is released, degrees stay bounded, the graph stays connected while shuffling', async () => {
+    for (const seed of [1, 2]) {
+      const s = swarm(60, 6, seed);
+      expect(s.degree('p0')).toBe(59); // the lobby star
+      await s.go();
+      await s.run(2000); // past the release grace
+      expect(s.degree('p0')).toBeLessThan(15);
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      for (let t = 0; t < 4; t++) {
+        await s.run(5000);
+        expect(s.connected()).toBe(true);
+        const degrees = s.ids.map(s.degree);
+        expect(Math.min(...degrees)).toBeGreaterThanOrEqual(2);
+        // Links include those waiting out their grace after a shuffle swapped them away.
+        expect(Math.max(...degrees)).toBeLessThan(20);
+        // Gossip neighbours (links either end wants): about D.
+        const neighbours = [...s.nodes.values()].map((n) => n.overlay.neighbours().length);
+        expect(mean(neighbours)).toBeGreaterThan(4.5);
+        expect(mean(neighbours)).toBeLessThan(7.5);
+      }
+      const completed = [...s.nodes.values()].reduce((a, n) => a + n.driver.stats().shufflesCompleted, 0);
+      expect(completed).toBeGreaterThan(60 * 15);
+      // Shuffles stop (the round is over): once the grace has passed, only wanted links remain.
+      for (const n of s.nodes.values()) n.driver.stopShuffling();
+      await s.run(2000);
+      expect(mean(s.ids.map(s.degree))).toBeLessThan(7.5);
+      expect(s.connected()).toBe(true);
+      for (const n of s.nodes.values()) n.driver.stop();
+    }
+  });
+
+  it('a fifth of the members leave: views forget them, the rest stays connected with degree ≥ 2', async () => {
+    const s = swarm(40, 6, 9);
+    await s.go();
+    await s.run(5000);
+    for (let i = 1; i <= 8; i++) s.kill(`p${i * 4}`);
+    await s.run(15_000);
+    expect(s.connected()).toBe(true);
+    for (const [id, n] of s.nodes) {
+      expect(s.degree(id)).toBeGreaterThanOrEqual(2);
+      for (const p of n.overlay.cyclon.ids()) expect(s.dead.has(p)).toBe(false);
+    }
+    for (const n of s.nodes.values()) n.driver.stop();
   });
 });
