@@ -9,6 +9,7 @@ import { workerBackend } from '../../workers/backend';
 import type { CryptoPool } from '../../workers/pool';
 import { plainBackend } from '../protocol/crypto-backend';
 import { dealPlainThresholdKey } from '../crypto/index';
+import { sessionRejoinStore } from './rejoin-store';
 import { createRound, joinRound, parseJoinLink, type RoundChoice, type RoundInfo, type RoundSession, type SessionCrypto } from '../net/session';
 import { poolPpkmCrypto } from '../net/ppkm-tab';
 import { roundInfoFromWire } from '../net/control';
@@ -248,6 +249,7 @@ export function realRoundApi(pool: () => CryptoPool, iceServers: RTCIceServer[] 
   const series = (d: number[][]) => d.map((s) => Float64Array.from(s));
   return {
     create: (round, data, baseUrl) => createRound({ net: net(), crypto: poolSessionCrypto(pool), data: series(data), round, baseUrl }),
-    join: (link, data) => joinRound(link, { net: net(), crypto: poolSessionCrypto(pool), data: series(data) }),
+    // A reload of this tab rejoins with the same id (and a key holder's kept share).
+    join: (link, data) => joinRound(link, { net: net(), crypto: poolSessionCrypto(pool), data: series(data), rejoinStore: sessionRejoinStore() }),
   };
 }

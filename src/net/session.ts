@@ -97,6 +97,26 @@ export interface SessionOptions {
   rng?: Rng;
   /** A previous id to reuse (a reloaded tab rejoining). */
   id?: PeerId;
+  /**
+   * Where a joiner keeps what it needs to rejoin after a reload: its id and, for a key holder, its
+   * key share (the dealer erased its copy, so without this a reloaded holder is lost to the round).
+   * Tabs use sessionStorage (this tab only, gone with it); omit it to keep nothing.
+   */
+  rejoinStore?: RejoinStore;
+}
+
+/** What a tab keeps to rejoin its round after a reload. */
+export interface RejoinState {
+  round: string;
+  id: PeerId;
+  /** A key holder's share (index, decimal secret). */
+  share?: { index: number; secret: string };
+}
+
+/** Storage of a {@link RejoinState} (e.g. sessionStorage). */
+export interface RejoinStore {
+  load(round: string): RejoinState | null;
+  save(state: RejoinState): void;
 }
 
 /** What a session reports. */
@@ -515,7 +535,9 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
 export async function joinRound(link: string, opts: SessionOptions): Promise<RoundSession> {
   const { round, secret } = parseJoinLink(link);
   const rng = opts.rng ?? secureRng();
-  const self = opts.id ?? `cs-${round}-${b36(rng, 12)}`;
+  const kept = safeLoad(opts.rejoinStore, round);
+  const self = opts.id ?? kept?.id ?? `cs-${round}-${b36(rng, 12)}`;
+  const rejoining = opts.id !== undefined || kept !== null;
   if (!isValidPeerId(self)) throw new RangeError(`joinRound: invalid id ${self}`);
   let core = openCore(self, round, { ...opts, rng });
   core.emit({ type: 'phase', phase: 'connecting' });
@@ -523,7 +545,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   for (let attempt = 1; ; attempt++) {
     try { await core.signalling.ready(); break; } catch (e) {
       core.mesh.close(); core.signalling.close();
-      if (!opts.id || attempt >= 8 || !/already taken/.test(String(e))) throw e;
+      if (!rejoining || attempt >= 8 || !/already taken/.test(String(e))) throw e;
       await new Promise((r) => setTimeout(r, 500));
       core = openCore(self, round, { ...opts, rng });
     }
@@ -571,7 +593,10 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         if (running) return;
         const params = paramsFromWire(m.params)!;
         members = m.members;
-        const share: KeyShare | undefined = m.share ? { publicKey: params.publicKey as ThresholdPublicKey, index: m.share.index, secret: BigInt(m.share.secret) } : undefined;
+        // A reloaded key holder gets no share from the creator (erased after dealing): it uses the one it kept.
+        const wire = m.share ?? keptShare(kept, self, params.holderIds);
+        const share: KeyShare | undefined = wire ? { publicKey: params.publicKey as ThresholdPublicKey, index: wire.index, secret: BigInt(wire.secret) } : undefined;
+        if (m.share) safeSave(opts.rejoinStore, { round, id: self, share: m.share });
         core.emit({ type: 'phase', phase: 'linking' });
         try {
           running = runParticipant(core, opts, params, share, members, [core.hub], (r) => {
@@ -611,7 +636,26 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
   const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
   if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
+  if (!kept) safeSave(opts.rejoinStore, { round, id: self });
   core.emit({ type: 'phase', phase: 'lobby' });
   const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leave);
+}
+
+/** The kept share, if it belongs to this id's holder slot in this round. */
+function keptShare(kept: RejoinState | null, self: PeerId, holderIds: readonly PeerId[]): RejoinState['share'] {
+  const share = kept?.share;
+  if (!share || kept.id !== self || holderIds[share.index - 1] !== self || !/^[0-9]{1,4000}$/.test(share.secret)) return undefined;
+  return share;
+}
+
+function safeLoad(store: RejoinStore | undefined, round: string): RejoinState | null {
+  try {
+    const v = store?.load(round) ?? null;
+    return v && v.round === round && isValidPeerId(v.id) ? v : null;
+  } catch { return null; }
+}
+
+function safeSave(store: RejoinStore | undefined, state: RejoinState): void {
+  try { store?.save(state); } catch { /* storage full or disabled: a reload then joins afresh */ }
 }

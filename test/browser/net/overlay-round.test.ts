@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { dealPlainThresholdKey } from '../../../src/crypto/index';
 import { plainBackend } from '../../../src/protocol/crypto-backend';
-import { createRound, joinRound, type NetOptions, type RoundSession, type SessionCrypto, type SessionEvent } from '../../../src/net/session';
+import { createRound, joinRound, type NetOptions, type RejoinState, type RejoinStore, type RoundSession, type SessionCrypto, type SessionEvent } from '../../../src/net/session';
 
 /** Degree 2 (a Cyclon view of 1) and fast shuffles: new links form during the round, signalled through introducers. */
 const net = (): NetOptions => ({
@@ -25,13 +25,19 @@ function finished(s: RoundSession): Promise<number[][]> {
   });
 }
 
-async function openRound(n: number, iterations: number): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
+/** A tab's sessionStorage, in memory. */
+function memoryStore(): RejoinStore & { map: Map<string, RejoinState> } {
+  const map = new Map<string, RejoinState>();
+  return { map, load: (r) => map.get(r) ?? null, save: (st) => { map.set(st.round, structuredClone(st)); } };
+}
+
+async function openRound(n: number, iterations: number, threshold = 2, stores: RejoinStore[] = []): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
   const creator = await createRound({
     net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://127.0.0.1/swarm.html',
-    round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations, epsilon: 1e4, strategy: 'uniform', smoothing: 1, keyBits: 0, holders: 3, threshold: 2, cycleMs: 120 },
+    round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations, epsilon: 1e4, strategy: 'uniform', smoothing: 1, keyBits: 0, holders: 3, threshold, cycleMs: 120 },
   });
   sessions.push(creator);
-  const joiners = await Promise.all(Array.from({ length: n - 1 }, (_, i) => joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i + 1) })));
+  const joiners = await Promise.all(Array.from({ length: n - 1 }, (_, i) => joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i + 1), rejoinStore: stores[i] })));
   sessions.push(...joiners);
   return { creator, joiners };
 }
@@ -68,5 +74,30 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
     for (const r of results) expect(r).toEqual(results[0]);
     expect(results[0]!.length).toBe(2);
     for (const j of joiners) expect(j.result?.iteration).toBe(3);
+  }, 120_000);
+
+  it('a key holder reloads mid-round and rejoins with its kept share: a 3-of-3 round still finishes', async () => {
+    const stores = Array.from({ length: 4 }, memoryStore);
+    const { creator, joiners } = await openRound(5, 3, 3, stores);
+    const holderIds = new Promise<string[]>((resolve) => creator.onEvent((e) => { if (e.type === 'lobby' && e.holders.length > 0) resolve(e.holders); }));
+    const firstResult = new Promise<void>((resolve) => creator.onEvent((e) => { if (e.type === 'result' && e.iteration === 1) resolve(); }));
+    await creator.start();
+    const holders = await holderIds;
+    const i = joiners.findIndex((j) => holders.includes(j.self));
+    expect(i).toBeGreaterThanOrEqual(0);
+    const kept = stores[i]!.map.get(creator.round)!;
+    expect(kept.id).toBe(joiners[i]!.self);
+    expect(kept.share?.index).toBe(holders.indexOf(joiners[i]!.self) + 1);
+    await firstResult;
+    // The reload: the page (and its session) goes away; the new page has only the tab's storage.
+    joiners[i]!.leave();
+    await new Promise((r) => setTimeout(r, 300));
+    const back = await joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i + 1), rejoinStore: stores[i] });
+    sessions.push(back);
+    expect(back.self).toBe(kept.id);
+    const others = [creator, ...joiners.filter((_, j) => j !== i), back];
+    const results = await Promise.all(others.map(finished));
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(back.result?.iteration).toBe(3);
   }, 120_000);
 });
