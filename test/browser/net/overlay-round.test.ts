@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { dealPlainThresholdKey } from '../../../src/crypto/index';
 import { plainBackend } from '../../../src/protocol/crypto-backend';
-import { createRound, joinRound, type NetOptions, type RejoinState, type RejoinStore, type RoundSession, type SessionCrypto, type SessionEvent } from '../../../src/net/session';
+import { createRound, joinRound, type NetOptions, type RejoinState, type RejoinStore, type RoundSession, type SessionCrypto } from '../../../src/net/session';
+import { finished, series } from './round-helpers';
 
 /** Degree 2 (a Cyclon view of 1) and fast shuffles: new links form during the round, signalled through introducers. */
 const net = (): NetOptions => ({
@@ -12,18 +13,8 @@ const crypto_: SessionCrypto = {
   backendFor: (pk) => plainBackend(pk),
   dealKey: async (_bits, holders, threshold) => dealPlainThresholdKey({ bits: 1024, holders, threshold }),
 };
-const series = (i: number): Float64Array[] => [Float64Array.from({ length: 4 }, (_, t) => (i % 2 === 0 ? 1 : 5) + 0.1 * t)];
 const sessions: RoundSession[] = [];
 afterEach(() => { for (const s of sessions.splice(0)) s.leave(); });
-
-function finished(s: RoundSession): Promise<number[][]> {
-  return new Promise((resolve, reject) => {
-    s.onEvent((e: SessionEvent) => {
-      if (e.type === 'result' && e.final) resolve(e.centroids);
-      if (e.type === 'error') reject(new Error(e.error));
-    });
-  });
-}
 
 /** A tab's sessionStorage, in memory. */
 function memoryStore(): RejoinStore & { map: Map<string, RejoinState> } {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { dealPlainThresholdKey, dealThresholdKey } from '../../../src/crypto/index';
 import { paillierBackend, plainBackend } from '../../../src/protocol/crypto-backend';
-import { createRound, joinRound, type RoundSession, type SessionCrypto, type SessionEvent } from '../../../src/net/session';
+import { createRound, joinRound, type RoundSession, type SessionCrypto } from '../../../src/net/session';
+import { finished, series } from './round-helpers';
 
 const net = () => ({ signalling: { host: '127.0.0.1', port: inject('signalPort'), path: inject('signalPath'), secure: false }, degree: 2, connectTimeoutMs: 10_000 });
 
@@ -14,18 +15,8 @@ const crypto_: SessionCrypto = {
   },
 };
 
-const series = (i: number): Float64Array[] => [Float64Array.from({ length: 4 }, (_, t) => (i % 2 === 0 ? 1 : 5) + 0.1 * t)];
 const sessions: RoundSession[] = [];
 afterEach(() => { for (const s of sessions.splice(0)) s.leave(); });
-
-function finished(s: RoundSession): Promise<number[][]> {
-  return new Promise((resolve, reject) => {
-    s.onEvent((e: SessionEvent) => {
-      if (e.type === 'result' && e.final) resolve(e.centroids);
-      if (e.type === 'error') reject(new Error(e.error));
-    });
-  });
-}
 
 describe('a Chiaroscuro round between participants over real WebRTC', () => {
   it('4 participants, 512-bit threshold Paillier, PeerJS signalling: every tab gets the same final centroids', async () => {
