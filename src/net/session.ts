@@ -34,7 +34,7 @@ import { defaultThreshold, makeRoundConfig, type RoundParams } from '../protocol
 import type { ReadonlySeries } from '../core/series';
 import type { StopReason } from '../core/termination';
 import { Channel } from './codec';
-import { decodeControl, encodeControl, isOverlayMessage, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus } from './control';
+import { decodeControl, encodeControl, isOverlayMessage, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus, type WireRoundParams } from './control';
 import { ppkmGraph, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createMesh, type Mesh, type MeshStats } from './mesh';
 import { createOverlay, type Overlay } from './overlay';
@@ -111,6 +111,12 @@ export interface RejoinState {
   id: PeerId;
   /** A key holder's share (index, decimal secret). */
   share?: { index: number; secret: string };
+  /** Iterations this key holder already helped decrypt (it must not decrypt one twice). */
+  answered?: number[];
+  /** The round's public start parameters and members: enough to rejoin through the members if the creator is gone. */
+  start?: { params: WireRoundParams; members: PeerId[] };
+  /** The round's public parameters as the creator announced them. */
+  info?: RoundInfo;
 }
 
 /** Storage of a {@link RejoinState} (e.g. sessionStorage). */
@@ -214,7 +220,20 @@ interface Running {
   stop(): void;
 }
 
-function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, share: KeyShare | undefined, members: PeerId[], pins: readonly PeerId[], onResult: (r: RoundSession['result']) => void): Running {
+/** What {@link runParticipant} needs beyond the round parameters. */
+interface ParticipantSetup {
+  share: KeyShare | undefined;
+  members: PeerId[];
+  /** Links kept open until the round runs (the lobby's). */
+  pins: readonly PeerId[];
+  /** Iterations a reloaded key holder already answered. */
+  answered?: readonly number[];
+  onResult(r: RoundSession['result']): void;
+  onAnswered?(iteration: number): void;
+}
+
+function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, setup: ParticipantSetup): Running {
+  const { share, members, pins, onResult } = setup;
   const config = makeRoundConfig(params);
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
@@ -236,7 +255,7 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   const link = codecLink(transport, backend.ciphertextBytes);
   const participant = new Participant({
     config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
-    keyShare: share,
+    keyShare: share, answered: setup.answered,
     onEvent: (e: ParticipantEvent) => {
       if (e.type === 'iteration-started') core.emit({ type: 'iteration', iteration: e.iteration, iterations: config.iterations });
       else if (e.type === 'centroids') {
@@ -246,7 +265,8 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
         onResult(r);
         core.emit({ type: 'result', ...r });
         if (r.final) { driver.stopShuffling(); core.emit({ type: 'phase', phase: 'finished' }); }
-      } else if (e.type === 'error') core.emit({ type: 'error', error: e.error instanceof Error ? e.error.message : String(e.error) });
+      } else if (e.type === 'answered') setup.onAnswered?.(e.iteration);
+      else if (e.type === 'error') core.emit({ type: 'error', error: e.error instanceof Error ? e.error.message : String(e.error) });
     },
   });
   transport.onFrame((from, frame) => participant.handle(from, frame));
@@ -487,7 +507,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     key.shares.length = 0; // the dealer keeps only its own share
     status = 'running';
     core.emit({ type: 'phase', phase: 'linking' });
-    running = runParticipant(core, opts, params, myShare, members, members, (r) => { result = r; if (r?.final) status = 'finished'; });
+    running = runParticipant(core, opts, params, { share: myShare, members, pins: members, onResult: (r) => { result = r; if (r?.final) status = 'finished'; } });
     await running.ready;
     await goWhenReady();
     // The lobby is over: the creator keeps only the links its overlay (or the other end) wants.
@@ -537,6 +557,9 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   const rng = opts.rng ?? secureRng();
   const kept = safeLoad(opts.rejoinStore, round);
   const self = opts.id ?? kept?.id ?? `cs-${round}-${b36(rng, 12)}`;
+  // What this tab keeps to come back after a reload (saved as it learns more).
+  let keep: RejoinState = kept?.id === self ? kept : { round, id: self };
+  const persist = (patch: Partial<RejoinState>): void => { keep = { ...keep, ...patch }; safeSave(opts.rejoinStore, keep); };
   const rejoining = opts.id !== undefined || kept !== null;
   if (!isValidPeerId(self)) throw new RangeError(`joinRound: invalid id ${self}`);
   let core = openCore(self, round, { ...opts, rng });
@@ -553,7 +576,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   let members: PeerId[] = [];
   let running: Running | null = null;
   let ppkm: PpkmRun | null = null;
-  let info: RoundInfo | null = null;
+  let info: RoundInfo | null = keep.info ?? null;
   let result: RoundSession['result'] = null;
   let resolveJoin: (ok: true | string) => void = () => {};
   const unpinHub = (): void => {
@@ -563,6 +586,28 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     void running.driver.sync();
   };
   const joined = new Promise<true | string>((r) => { resolveJoin = r; });
+
+  /** Starts this tab's participant from the round's start parameters; false (error emitted) if they are unusable. */
+  const begin = (wireParams: WireRoundParams, startMembers: PeerId[], dealt: RejoinState['share'] | null, pins: PeerId[]): boolean => {
+    const params = paramsFromWire(wireParams);
+    if (!params) { core.emit({ type: 'error', error: 'round parameters are malformed' }); return false; }
+    members = startMembers;
+    // A reloaded key holder gets no share from the creator (erased after dealing): it uses the one it kept.
+    const wire = dealt ?? keptShare(keep, self, params.holderIds);
+    const share: KeyShare | undefined = wire ? { publicKey: params.publicKey as ThresholdPublicKey, index: wire.index, secret: BigInt(wire.secret) } : undefined;
+    core.emit({ type: 'phase', phase: 'linking' });
+    try {
+      running = runParticipant(core, opts, params, {
+        share, members, pins, answered: keep.answered,
+        onResult: (r) => {
+          result = r;
+          unpinHub(); // a rejoining tab got its catch-up result: the creator's link is no longer needed
+        },
+        onAnswered: (iteration) => persist({ answered: [...(keep.answered ?? []), iteration] }),
+      });
+      return true;
+    } catch (e) { core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }); return false; }
+  };
 
   wireMesh(core, () => running, (from, m) => {
     if (from !== core.hub) return; // only the hub speaks control to members
@@ -575,6 +620,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         return;
       case 'params':
         info = m.info;
+        persist({ info: m.info });
         core.emit({ type: 'params', params: m.info });
         return;
       case 'ppkm': {
@@ -591,20 +637,8 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
       }
       case 'start': {
         if (running) return;
-        const params = paramsFromWire(m.params)!;
-        members = m.members;
-        // A reloaded key holder gets no share from the creator (erased after dealing): it uses the one it kept.
-        const wire = m.share ?? keptShare(kept, self, params.holderIds);
-        const share: KeyShare | undefined = wire ? { publicKey: params.publicKey as ThresholdPublicKey, index: wire.index, secret: BigInt(wire.secret) } : undefined;
-        if (m.share) safeSave(opts.rejoinStore, { round, id: self, share: m.share });
-        core.emit({ type: 'phase', phase: 'linking' });
-        try {
-          running = runParticipant(core, opts, params, share, members, [core.hub], (r) => {
-            result = r;
-            unpinHub(); // a rejoining tab got its catch-up result: the creator's link is no longer needed
-          });
-        } catch (e) { core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }); return; }
-        void running.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
+        persist({ start: { params: m.params, members: m.members }, ...(m.share ? { share: m.share } : {}) });
+        if (begin(m.params, m.members, m.share, [core.hub])) void running!.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
         return;
       }
       case 'go':
@@ -628,6 +662,14 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     linked = core.mesh.has(core.hub) || await core.mesh.connect(core.hub);
   }
   offUnavailable?.();
+  if (!linked && keep.start && begin(keep.start.params, keep.start.members, null, [])) {
+    // The creator is gone but this tab was in the round before its reload: it rejoins through the
+    // members it knew (its overlay dials them; a new neighbour sends the latest public centroids).
+    running!.driver.startShuffling();
+    core.emit({ type: 'phase', phase: 'running' });
+    const leaveMembers = (): void => { running?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
+    return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leaveMembers);
+  }
   if (!linked) {
     core.mesh.close(); core.signalling.close();
     if (unknownRound) throw new Error(`joinRound: refused: round ${round} does not exist or has ended (its creator is not on the signalling server)`);
@@ -636,7 +678,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
   const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
   if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
-  if (!kept) safeSave(opts.rejoinStore, { round, id: self });
+  if (!kept) persist({});
   core.emit({ type: 'phase', phase: 'lobby' });
   const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leave);
@@ -650,10 +692,25 @@ function keptShare(kept: RejoinState | null, self: PeerId, holderIds: readonly P
 }
 
 function safeLoad(store: RejoinStore | undefined, round: string): RejoinState | null {
-  try {
-    const v = store?.load(round) ?? null;
-    return v && v.round === round && isValidPeerId(v.id) ? v : null;
-  } catch { return null; }
+  try { return validRejoinState(store?.load(round) ?? null, round); } catch { return null; }
+}
+
+/**
+ * Validates a kept state read from storage (a boundary too): null unless it is `round`'s with a valid
+ * id; malformed optional fields are dropped one by one.
+ */
+export function validRejoinState(x: unknown, round: string): RejoinState | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const v = x as RejoinState;
+  if (v.round !== round || !isValidPeerId(v.id)) return null;
+  const out: RejoinState = { round, id: v.id };
+  if (v.share && Number.isSafeInteger(v.share.index) && typeof v.share.secret === 'string') out.share = { index: v.share.index, secret: v.share.secret };
+  if (Array.isArray(v.answered) && v.answered.every((i) => Number.isSafeInteger(i) && i >= 0)) out.answered = v.answered.slice(0, 10_000);
+  const st = v.start;
+  if (st && Array.isArray(st.members) && st.members.length <= 10_000 && st.members.every(isValidPeerId) && paramsFromWire(st.params)) out.start = { params: st.params, members: st.members };
+  const info = roundInfoFromWire(v.info);
+  if (info) out.info = info;
+  return out;
 }
 
 function safeSave(store: RejoinStore | undefined, state: RejoinState): void {

@@ -69,6 +69,8 @@ export type ParticipantEvent =
   | { type: 'iteration-started'; iteration: number }
   | { type: 'centroids'; msg: CentroidsMsg }
   | { type: 'released'; release: Release }
+  /** A key holder answered the decryption request of `iteration` (it never answers another one for it). */
+  | { type: 'answered'; iteration: number }
   | { type: 'error'; error: unknown };
 
 /** Dependencies and private inputs of a {@link Participant}. */
@@ -85,6 +87,11 @@ export interface ParticipantOptions {
   keyShare?: KeyShare;
   /** Precomputed layout (shared by all simulated participants). */
   layout?: PackingLayout;
+  /**
+   * Iterations this key holder already answered a decryption request for (kept across a reload of
+   * its tab): answering a second aggregator of the same iteration would release more.
+   */
+  answered?: readonly number[];
   /** Observer of every event. */
   onEvent?: (e: ParticipantEvent) => void;
   /** Receives each chunk of pending async work (the simulator awaits it before advancing time). */
@@ -189,6 +196,7 @@ export class Participant {
     });
     this.holderIndex = this.cfg.holderIds.indexOf(this.self) + 1;
     this.keyShare = opts.keyShare;
+    for (const i of opts.answered ?? []) this.answered.add(i);
     this.accountant = createAccountant(this.cfg.epsilon);
     this.centroids = sharedCopy(this.cfg.initialCentroids);
     this.onEvent = opts.onEvent ?? (() => {});
@@ -531,6 +539,7 @@ export class Participant {
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
     this.answered.add(msg.iteration);
+    this.onEvent({ type: 'answered', iteration: msg.iteration });
     const partials = this.sync ? this.sync.partialDecryptVector(share, msg.ciphertexts) : this.backend.partialDecryptVector(share, msg.ciphertexts);
     return after(partials, (ps) => {
       const reply: PartialDecryptionMsg = {

@@ -91,4 +91,26 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
     for (const r of results) expect(r).toEqual(results[0]);
     expect(back.result?.iteration).toBe(3);
   }, 120_000);
+
+  it('with the creator gone, a reloaded member rejoins through the members it knew and finishes with the others', async () => {
+    const stores = Array.from({ length: 5 }, memoryStore);
+    const { creator, joiners } = await openRound(6, 4, 2, stores);
+    const holders = new Promise<string[]>((resolve) => creator.onEvent((e) => { if (e.type === 'lobby' && e.holders.length > 0) resolve(e.holders); }));
+    const firstResult = new Promise<void>((resolve) => joiners[0]!.onEvent((e) => { if (e.type === 'result' && e.iteration === 1) resolve(); }));
+    await creator.start();
+    const h = await holders;
+    await firstResult;
+    creator.leave();
+    const i = joiners.findIndex((j) => !h.includes(j.self)); // a plain participant reloads
+    joiners[i]!.leave();
+    await new Promise((r) => setTimeout(r, 300));
+    const back = await joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i + 1), rejoinStore: stores[i] });
+    sessions.push(back);
+    expect(back.self).toBe(joiners[i]!.self);
+    expect(back.params?.k).toBe(2); // the public parameters it kept
+    const rest = [...joiners.filter((_, j) => j !== i), back];
+    const results = await Promise.all(rest.map(finished));
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(back.result?.iteration).toBe(4);
+  }, 120_000);
 });

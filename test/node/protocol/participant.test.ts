@@ -10,7 +10,7 @@ import { ciphertextCount, makeRoundConfig } from '../../../src/protocol/chiarosc
 import { MemoryNetwork } from '../../../src/sim/network';
 import { VirtualClock } from '../../../src/sim/virtual-clock';
 
-function setup(N: number) {
+function setup(N: number, answered: Record<number, number[]> = {}, events: Array<[number, string, number]> = []) {
   const ids = Array.from({ length: N }, (_, i) => `p${i}`);
   const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
   const cfg = makeRoundConfig({
@@ -27,7 +27,8 @@ function setup(N: number) {
     const p: Participant = new Participant({
       config: cfg, link: codecLink(t, backend.ciphertextBytes), clock, backend, rng: seededRng(100 + i),
       data: [[1 + 8 * (i % 2) + rng.nextFloat(), 1, 1 + 8 * (i % 2)]], keyShare: i < 3 ? dealt.shares[i] : undefined,
-      onWork: (w) => clock.track(w),
+      onWork: (w) => clock.track(w), answered: answered[i],
+      onEvent: (e) => { if (e.type === 'answered') events.push([i, e.type, e.iteration]); },
     });
     t.onFrame((from, frame) => p.handle(from, frame));
     return p;
@@ -78,5 +79,16 @@ describe('Participant under bad input', () => {
     expect(ps[4]!.drops['bad-shape']).toBe(1);
     expect(ps[4]!.drops['bad-count']).toBe(1);
     expect(ps[4]!.centroidsIteration).toBe(0);
+  });
+
+  it('a key holder back from a reload never answers a second decryption of an iteration it answered', async () => {
+    const events: Array<[number, string, number]> = [];
+    const { clock, ps } = setup(6, { 1: [1] }, events); // holder p1 answered iteration 1 before its reload
+    ps[0]!.start();
+    await clock.run();
+    expect(ps[1]!.drops.duplicate).toBeGreaterThanOrEqual(1);
+    expect(events.filter(([i, , it]) => i === 1 && it === 1)).toEqual([]);
+    expect(events.filter(([i, , it]) => i === 1 && it === 2).length).toBe(1); // it still answers later iterations
+    for (const p of ps) expect(p.done).toBe(true); // threshold 2 of 3: p0 and p2 suffice
   });
 });
