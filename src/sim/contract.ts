@@ -37,6 +37,11 @@ export interface RunConfig {
   churn: number;
   /** Probability that one message is lost. */
   loss: number;
+  /**
+   * Fraction of each iteration's ε spent on a private inertia estimate (BRIEF §3.8); 0 = none.
+   * Optional in JSON written before it existed.
+   */
+  privateInertia?: number;
   /** Overlay degree (PPkM |Γ|; gossip view size for Chiaroscuro). */
   neighbors: number;
 }
@@ -51,6 +56,11 @@ export interface IterationReport {
   epsilon: number;
   /** Omniscient evaluator: mean squared distance of every series to its nearest centroid. */
   inertia: number;
+  /**
+   * The swarm's own differentially private estimate of `inertia` (with `privateInertia` > 0). It is
+   * aggregated during the next iteration, so the last iteration has none.
+   */
+  privateInertia?: number;
   bytesPerParticipant: number;
   msPerParticipant: number;
 }

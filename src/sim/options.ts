@@ -20,6 +20,7 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = Object.freeze({
   keyBits: 0,
   seed: 1,
   population: 0, // 0 = same as participants (resolved by parseRunOptions)
+  privateInertia: 0,
   churn: 0,
   loss: 0,
   neighbors: 8,
@@ -42,6 +43,7 @@ const FLAGS: Record<string, keyof RunConfig | 'json'> = {
   '--churn': 'churn',
   '--loss': 'loss',
   '--neighbors': 'neighbors',
+  '--private-inertia': 'privateInertia',
   '--json': 'json',
 };
 
@@ -59,6 +61,7 @@ export const RUN_OPTIONS_USAGE = `Options:
   --key-bits 0|512|1024|2048       Paillier modulus, 0 = plain arithmetic (default 0)
   --seed S                         simulation seed (default 1)
   --population P                   population the DP noise is calibrated for, P ≥ N (default N)
+  --private-inertia F              share of each iteration's ε for a private inertia estimate (0..0.5, default 0)
   --churn F                        fraction of participants leaving during the run (default 0)
   --loss F                         message loss probability (default 0)
   --neighbors D                    overlay degree (default 8)
@@ -131,6 +134,7 @@ export function parseRunOptions(argv: readonly string[]): RunConfig & { json?: s
       case 'population': cfg.population = int(name, value, 1, Number.MAX_SAFE_INTEGER); break;
       case 'neighbors': cfg.neighbors = int(name, value, 1, 1000); break;
       case 'epsilon': cfg.epsilon = num(name, value, (x) => x > 0, '> 0'); break;
+      case 'privateInertia': cfg.privateInertia = num(name, value, (x) => x >= 0 && x <= 0.5, 'in [0, 0.5]'); break;
       case 'churn': cfg.churn = num(name, value, (x) => x >= 0 && x < 1, 'in [0, 1)'); break;
       case 'loss': cfg.loss = num(name, value, (x) => x >= 0 && x < 1, 'in [0, 1)'); break;
       case 'json':

@@ -196,6 +196,7 @@ export async function runSimulationDetailed(
     iterations: config.iterations, epsilon: config.epsilon, strategy: config.strategy, smoothing: config.smoothing,
     keyBits: config.keyBits, holderIds: holderIdx.map((i) => ids[i]!), threshold,
     participants: N, population: config.population, dropout: config.churn,
+    ...(config.privateInertia ? { inertiaFraction: config.privateInertia } : {}),
     ...(hooks.cycles !== undefined ? { cycles: hooks.cycles } : {}),
     ...(hooks.noise !== undefined ? { noise: hooks.noise } : {}),
     ...(hooks.ejectionFalseKeep !== undefined ? { ejectionFalseKeep: hooks.ejectionFalseKeep } : {}),
@@ -252,6 +253,9 @@ export async function runSimulationDetailed(
     const centroids = cs.map((c) => Array.from(c));
     const now = performance.now();
     const release = releases.find((r) => r.iteration === iteration);
+    // This release estimated the inertia of the previous iteration's centroids.
+    const previous = reports[iteration - 2];
+    if (previous && release?.priorInertia !== undefined) previous.privateInertia = release.priorInertia;
     const report: IterationReport = {
       index: iteration,
       k: centroids.length,

@@ -70,7 +70,12 @@ export interface CentroidsMsg {
   epsilonSpent: number;
   /** Alive centroids, each of length T (row-major k'×T on the wire). */
   centroids: Float64Array[];
+  /** Private estimate of the inertia of the centroids this iteration started from (rounds with one). */
+  priorInertia?: number;
 }
+
+/** Bit of the centroids flag byte telling that a prior-inertia estimate follows ε. */
+const HAS_PRIOR_INERTIA = 0x80;
 
 /** The dealer's delivery of one threshold key share to its holder (iteration field = 0). */
 export interface KeyShareMsg {
@@ -160,7 +165,10 @@ export function encodeMessage(msg: ChiaroscuroMessage, ciphertextBytes: number):
       break;
     case MessageType.Centroids: {
       const T = msg.centroids[0]?.length ?? 0;
-      w.u8(msg.final ? 1 + (msg.stopReason ? STOP_REASONS.indexOf(msg.stopReason) + 1 : 0) : 0).f64(msg.epsilonSpent).varint(msg.centroids.length).varint(T);
+      const flag = msg.final ? 1 + (msg.stopReason ? STOP_REASONS.indexOf(msg.stopReason) + 1 : 0) : 0;
+      w.u8(flag | (msg.priorInertia !== undefined ? HAS_PRIOR_INERTIA : 0)).f64(msg.epsilonSpent);
+      if (msg.priorInertia !== undefined) w.f64(msg.priorInertia);
+      w.varint(msg.centroids.length).varint(T);
       for (const c of msg.centroids) {
         if (c.length !== T) throw new RangeError('encodeMessage: centroids of different lengths');
         for (let i = 0; i < T; i++) w.f64(c[i]!);
@@ -205,7 +213,7 @@ export function encodedSize(msg: ChiaroscuroMessage, ciphertextBytes: number): n
       break;
     case MessageType.Centroids: {
       const T = msg.centroids[0]?.length ?? 0;
-      size += 1 + 8 + varintSize(msg.centroids.length) + varintSize(T) + msg.centroids.length * T * 8;
+      size += 1 + 8 + (msg.priorInertia !== undefined ? 8 : 0) + varintSize(msg.centroids.length) + varintSize(T) + msg.centroids.length * T * 8;
       break;
     }
     case MessageType.KeyShare:
@@ -268,6 +276,9 @@ export function validateMessage(msg: ChiaroscuroMessage, ctx: DecodeContext): De
         for (const v of c) if (!Number.isFinite(v)) return { ok: false, reason: 'bad-shape', detail: 'non-finite centroid value' };
       }
       if (!Number.isFinite(msg.epsilonSpent) || msg.epsilonSpent < 0) return { ok: false, reason: 'bad-shape', detail: 'epsilonSpent' };
+      if (msg.priorInertia !== undefined && !(Number.isFinite(msg.priorInertia) && msg.priorInertia >= 0)) {
+        return { ok: false, reason: 'bad-shape', detail: 'priorInertia' };
+      }
       break;
     case MessageType.KeyShare:
       if (msg.holders !== ctx.holders || msg.index < 1 || msg.index > msg.holders || msg.threshold < 1 || msg.threshold > msg.holders) {
@@ -318,10 +329,13 @@ export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): DecodeResu
         break;
       }
       case MessageType.Centroids: {
-        // 0 = go on, 1 = final (reason unspecified), 2 + i = final because of STOP_REASONS[i].
-        const flag = r.u8('final');
+        // 0 = go on, 1 = final (reason unspecified), 2 + i = final because of STOP_REASONS[i];
+        // bit 7: a prior-inertia estimate follows ε.
+        const byte = r.u8('final');
+        const flag = byte & ~HAS_PRIOR_INERTIA;
         if (flag > 1 + STOP_REASONS.length) throw new Drop('malformed', `final flag ${flag}`);
         const epsilonSpent = r.f64('epsilonSpent');
+        const priorInertia = byte & HAS_PRIOR_INERTIA ? r.f64('priorInertia') : undefined;
         const k = r.varint('k', 1 << 16);
         const T = r.varint('T', 1 << 16);
         if (k > ctx.k) throw new Drop('bad-shape', `${k} centroids > k = ${ctx.k}`);
@@ -334,7 +348,10 @@ export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): DecodeResu
           centroids.push(c);
         }
         const reason = flag >= 2 ? STOP_REASONS[flag - 2] : undefined;
-        msg = { type, round, iteration, final: flag >= 1, epsilonSpent, centroids, ...(reason ? { stopReason: reason } : {}) };
+        msg = {
+          type, round, iteration, final: flag >= 1, epsilonSpent, centroids,
+          ...(reason ? { stopReason: reason } : {}), ...(priorInertia !== undefined ? { priorInertia } : {}),
+        };
         break;
       }
       case MessageType.KeyShare: {

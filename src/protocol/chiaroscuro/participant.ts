@@ -20,7 +20,7 @@ import type { Clock, Cancel } from '../../core/clock';
 import type { Rng } from '../../core/rng';
 import type { PeerId } from '../../core/transport';
 import { MAX_FRAME_BYTES } from '../../core/transport';
-import { clusterSums } from '../../core/kmeans';
+import { clusterSums, squaredDistanceSum } from '../../core/kmeans';
 import type { ReadonlySeries } from '../../core/series';
 import { clipSeries } from '../../core/series';
 import { noiseShareSampler } from '../../core/dp/noise-shares';
@@ -40,7 +40,7 @@ import type {
   CentroidsMsg, ChiaroscuroMessage, DecodeContext, DecryptRequest, DropReason, GossipPush, KeyShareMsg,
   PartialDecryptionMsg,
 } from './messages';
-import { iterationNoise, maxExponent, NOISE_TAIL, roundLayout, slotCount } from './round';
+import { inertiaCap, inertiaSlot, iterationNoise, maxExponent, NOISE_TAIL, roundLayout, slotCount } from './round';
 import type { RoundConfig } from './round';
 
 /** Early pushes (next iteration) buffered per participant at most. */
@@ -61,6 +61,12 @@ export interface Release {
   stopReason: StopReason | null;
   /** The ejection threshold applied to the noisy counts. */
   minCount: number;
+  /**
+   * Private estimate of the inertia of the centroids this iteration started from (noisy capped
+   * squared-distance sum over the noisy number of series); absent without one (or when the noisy
+   * number of series is not positive).
+   */
+  priorInertia?: number;
 }
 
 /** Events a participant reports (for logs, the simulator and the UI). */
@@ -456,6 +462,11 @@ export class Participant {
       values[k * T + j] = fx(counts[j]! + bounded(countShare, bC));
     }
     values[k * T + k] = fx(1);
+    if (this.cfg.inertiaFraction > 0) {
+      const own = this.data.length > 0 ? squaredDistanceSum(this.data, this.centroids, inertiaCap(this.cfg)) : 0;
+      const share = z ? noiseShareSampler(z.contributors, z.shareBInertia) : null;
+      values[inertiaSlot(this.cfg)] = fx(own + bounded(share, z ? z.shareBInertia : 1));
+    }
     return values;
   }
 
@@ -582,6 +593,13 @@ export class Participant {
       noisySums.push(s);
       noisyCounts.push((Number(slots[k * T + j]!) / weight) * N);
     }
+    let priorInertia: number | null = null;
+    if (this.cfg.inertiaFraction > 0) {
+      // Post-processing of released values only: the estimate costs no budget beyond its own share.
+      const population = noisyCounts.reduce((a, b) => a + b, 0);
+      const total = (Number(slots[inertiaSlot(this.cfg)]!) / weight) * N;
+      priorInertia = population > 0 ? Math.max(0, total / population) : null;
+    }
     const minCount = this.cfg.noise
       ? suggestedMinCount(iterationNoise(this.cfg, iteration).shareBCounts, this.cfg.ejectionFalseKeep)
       : 0.5;
@@ -603,10 +621,11 @@ export class Participant {
       shift: allEjected ? undefined : maxCentroidShift(this.centroids, post, kept), tolerance: this.cfg.stabilityTolerance,
       minEpsilon: 0, alive: centroids.length,
     });
-    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, aggregator: this.holderIndex, exponent, stopReason: stop, minCount } });
+    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, aggregator: this.holderIndex, exponent, stopReason: stop, minCount, ...(priorInertia !== null ? { priorInertia } : {}) } });
     const out: CentroidsMsg = {
       type: MessageType.Centroids, round: this.cfg.round, iteration, final: stop !== null, epsilonSpent, centroids: post,
       ...(stop ? { stopReason: stop } : {}),
+      ...(priorInertia !== null ? { priorInertia } : {}),
     };
     return this.adoptCentroids(this.self, out);
   }

@@ -10,7 +10,7 @@ import { seededRng } from '../../core/rng';
 import type { PeerId } from '../../core/transport';
 import { allocateBudget, optimalSumsFraction, splitIterationBudget } from '../../core/dp/budget';
 import type { BudgetStrategy } from '../../core/dp/budget';
-import { countSensitivity, sumSensitivity } from '../../core/dp/sensitivity';
+import { countSensitivity, inertiaSensitivity, sumSensitivity } from '../../core/dp/sensitivity';
 import { oversizedContributors } from '../../core/dp/noise-shares';
 import { packingLayout } from '../../crypto/packing';
 import type { PackingLayout } from '../../crypto/packing';
@@ -45,8 +45,13 @@ export interface RoundConfig {
   strategy: BudgetStrategy;
   /** Per-iteration budgets ε_1…ε_I (Σ ≤ ε). */
   budgets: number[];
-  /** Fraction of ε_ℓ spent on the sums (the rest on the counts). */
+  /** Fraction of ε_ℓ spent on the sums (the rest on the counts), after the inertia share. */
   sumsFraction: number;
+  /**
+   * Fraction of ε_ℓ spent on a private inertia estimate (BRIEF §3.8); 0 = none. The estimate rides in
+   * one more slot of the same encrypted, noised aggregate and is released with the centroids.
+   */
+  inertiaFraction: number;
   /** Moving-average window on the released centroids; 1 = off. */
   smoothing: number;
   /** Paillier modulus bits; 0 = plain arithmetic. */
@@ -86,7 +91,7 @@ export type RoundParams =
   Pick<RoundConfig, 'round' | 'k' | 'T' | 'L' | 'lo' | 'hi' | 'iterations' | 'epsilon' | 'strategy' | 'smoothing'
     | 'keyBits' | 'holderIds' | 'publicKey' | 'participants'>
   & Partial<Pick<RoundConfig, 'threshold' | 'population' | 'dropout' | 'cycles' | 'cycleMs' | 'stabilityTolerance'
-    | 'ejectionFalseKeep' | 'noise'>>
+    | 'ejectionFalseKeep' | 'noise' | 'inertiaFraction'>>
   & {
     /** Seed of the public initial centroids (default 1). */
     initSeed?: number;
@@ -144,6 +149,8 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
   const fixedPointBits = Math.max(4, 30 - Math.ceil(Math.log2(M)));
   const budgets = allocateBudget(p.strategy, p.epsilon, p.iterations);
   const ejectionFalseKeep = p.ejectionFalseKeep ?? DEFAULT_EJECTION_FALSE_KEEP;
+  const inertiaFraction = p.inertiaFraction ?? 0;
+  if (!(inertiaFraction >= 0 && inertiaFraction <= 0.5)) throw new RangeError(`makeRoundConfig: inertiaFraction must be in [0, 0.5], got ${inertiaFraction}`);
   if (!(ejectionFalseKeep > 0 && ejectionFalseKeep < 0.5)) throw new RangeError(`makeRoundConfig: ejectionFalseKeep must be in (0, 0.5), got ${ejectionFalseKeep}`);
   return {
     round: p.round,
@@ -157,6 +164,7 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
     strategy: p.strategy,
     budgets,
     sumsFraction: optimalSumsFraction(p.T),
+    inertiaFraction,
     smoothing: p.smoothing,
     keyBits: p.keyBits,
     holderIds: [...p.holderIds],
@@ -177,10 +185,11 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
 
 /** One iteration's DP parameters. */
 export interface IterationNoise {
-  /** ε_ℓ and its split. */
+  /** ε_ℓ and its split (epsInertia = 0 without a private inertia estimate). */
   epsilon: number;
   epsSums: number;
   epsCounts: number;
+  epsInertia: number;
   /** Laplace scales the aggregate must carry at population P: Δ/ε. */
   bSums: number;
   bCounts: number;
@@ -191,6 +200,9 @@ export interface IterationNoise {
    */
   shareBSums: number;
   shareBCounts: number;
+  /** Laplace scale of the inertia estimate and its shares' (Infinity / unused when epsInertia = 0). */
+  bInertia: number;
+  shareBInertia: number;
   /** The n′ of noise shares (expected contributors, oversized for dropouts). */
   contributors: number;
 }
@@ -202,21 +214,38 @@ export interface IterationNoise {
 export function iterationNoise(cfg: RoundConfig, iteration: number): IterationNoise {
   const epsilon = cfg.budgets[iteration - 1];
   if (epsilon === undefined) throw new RangeError(`iterationNoise: iteration ${iteration} outside 1..${cfg.iterations}`);
-  const { sums: epsSums, counts: epsCounts } = splitIterationBudget(epsilon, cfg.sumsFraction);
+  // The inertia share comes off the top; sums and counts split the rest as without it.
+  const epsInertia = epsilon * cfg.inertiaFraction;
+  const { sums: epsSums, counts: epsCounts } = splitIterationBudget(epsilon - epsInertia, cfg.sumsFraction);
   const bSums = sumSensitivity({ L: cfg.L, T: cfg.T, lo: cfg.lo, hi: cfg.hi }) / epsSums;
   const bCounts = countSensitivity({ L: cfg.L }) / epsCounts;
+  const bInertia = epsInertia > 0 ? inertiaSensitivity({ L: cfg.L, T: cfg.T, lo: cfg.lo, hi: cfg.hi }) / epsInertia : Infinity;
   const shrink = cfg.participants / cfg.population;
   return {
-    epsilon, epsSums, epsCounts, bSums, bCounts,
+    epsilon, epsSums, epsCounts, epsInertia, bSums, bCounts, bInertia,
     shareBSums: bSums * shrink,
     shareBCounts: bCounts * shrink,
+    shareBInertia: bInertia * shrink,
     contributors: oversizedContributors(cfg.participants, cfg.dropout),
   };
 }
 
-/** Slots of one contribution: k·T sums, k counts, and one public weight (1 per participant). */
+/**
+ * Slots of one contribution: k·T sums, k counts, one public weight (1 per participant), and with a
+ * private inertia estimate one more: the participant's capped squared-distance sum.
+ */
 export function slotCount(cfg: RoundConfig): number {
+  return cfg.k * cfg.T + cfg.k + 1 + (cfg.inertiaFraction > 0 ? 1 : 0);
+}
+
+/** Index of the inertia slot (after the weight); only meaningful when `inertiaFraction > 0`. */
+export function inertiaSlot(cfg: RoundConfig): number {
   return cfg.k * cfg.T + cfg.k + 1;
+}
+
+/** The per-series cap of squared distances: T·(hi − lo)² (what `inertiaSensitivity` assumes). */
+export function inertiaCap(cfg: RoundConfig): number {
+  return cfg.T * (cfg.hi - cfg.lo) ** 2;
 }
 
 /**
@@ -224,11 +253,13 @@ export function slotCount(cfg: RoundConfig): number {
  * by NOISE_TAIL·b), summed over up to N participants' masses, times 2^cycles of push-sum growth.
  */
 export function roundLayout(cfg: RoundConfig): PackingLayout {
-  let maxAbs = Math.max(cfg.L * Math.max(Math.abs(cfg.lo), Math.abs(cfg.hi)), cfg.L, 1);
+  const inertiaMax = cfg.inertiaFraction > 0 ? cfg.L * inertiaCap(cfg) : 0;
+  let maxAbs = Math.max(cfg.L * Math.max(Math.abs(cfg.lo), Math.abs(cfg.hi)), cfg.L, inertiaMax, 1);
   if (cfg.noise) {
     for (let l = 1; l <= cfg.iterations; l++) {
       const z = iterationNoise(cfg, l);
       maxAbs = Math.max(maxAbs, cfg.L * Math.max(Math.abs(cfg.lo), Math.abs(cfg.hi)) + NOISE_TAIL * z.shareBSums, cfg.L + NOISE_TAIL * z.shareBCounts);
+      if (inertiaMax > 0) maxAbs = Math.max(maxAbs, inertiaMax + NOISE_TAIL * z.shareBInertia);
     }
   }
   const valueBits = Math.ceil(Math.log2(maxAbs)) + cfg.fixedPointBits + 2;

@@ -51,6 +51,20 @@ describe('Chiaroscuro message codec', () => {
     expect(validateMessage({ ...base, stopReason: 'bogus' as StopReason }, ctx)).toMatchObject({ ok: false, reason: 'bad-shape' });
   });
 
+  it('carries an optional private inertia estimate (flag bit 7), validated as finite and ≥ 0', () => {
+    const base = samples[3] as CentroidsMsg;
+    for (const m of [{ ...base, priorInertia: 3.25 }, { ...base, final: false, priorInertia: 0 }, { ...base, stopReason: 'converged' as const, priorInertia: 1e9 }]) {
+      const bytes = encodeMessage(m, W);
+      expect(bytes.length).toBe(encodedSize(m, W));
+      expect(decodeMessage(bytes, ctx)).toEqual({ ok: true, msg: m });
+    }
+    expect(encodeMessage({ ...base, priorInertia: 1 }, W).length).toBe(encodeMessage(base, W).length + 8);
+    for (const bad of [-1, Number.NaN, Infinity]) {
+      expect(validateMessage({ ...base, priorInertia: bad }, ctx)).toMatchObject({ ok: false, reason: 'bad-shape' });
+      expect(decodeMessage(encodeMessage({ ...base, priorInertia: bad }, W), ctx)).toMatchObject({ ok: false }); // non-finite: malformed; negative: bad-shape
+    }
+  });
+
   const push = samples[0] as GossipPush;
   const reasonOf = (frame: Uint8Array, c: DecodeContext = ctx): string => {
     const r = decodeMessage(frame, c);
