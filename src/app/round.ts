@@ -219,8 +219,15 @@ export function roundChoiceFor(c: RunConfig, ds: { T: number; lo: number; hi: nu
     k: c.k, T: ds.T, L: c.seriesPerParticipant, lo: ds.lo, hi: ds.hi, iterations: c.iterations, epsilon: c.epsilon,
     strategy: c.strategy as BudgetStrategy, smoothing: c.smoothing, keyBits: c.keyBits, population: c.population,
     dropout: c.churn, cycleMs: UI_CYCLE_MS, initSeed: c.seed, protocol: c.protocol, dataset: c.dataset,
+    inertiaFraction: UI_INERTIA_FRACTION,
   };
 }
+
+/**
+ * Share of each iteration's ε a UI round spends on the swarm's private inertia estimate (BRIEF §3.8):
+ * small, so the profiles keep nearly all the budget, and enough to plot inertia honestly.
+ */
+export const UI_INERTIA_FRACTION = 0.05;
 
 /** Session crypto over the app's worker pool: the creator deals the threshold key in a worker. */
 export function poolSessionCrypto(pool: () => CryptoPool): SessionCrypto {

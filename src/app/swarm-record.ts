@@ -1,8 +1,8 @@
 /**
  * A real swarm round as a {@link RunRecord}: the public perturbed centroids of every iteration as the
  * session released them, with this tab's own traffic and crypto time. A real swarm has no omniscient
- * evaluator and the protocol releases no private inertia estimate, so inertia is NaN ("unavailable"),
- * never computed from anyone's un-noised data.
+ * evaluator, so `inertia` is NaN, never computed from anyone's un-noised data; rounds that spend part
+ * of ε on it carry the swarm's private estimate instead (`privateInertia`, one iteration late).
  * @module
  */
 import type { IterationReport, RunConfig, RunResult } from '../sim/contract';
@@ -17,6 +17,8 @@ export interface ReleasedIteration {
   /** This tab's cumulative counters when the centroids arrived. */
   bytes: number;
   cryptoMs: number;
+  /** Private estimate of the previous iteration's inertia released with these centroids, if any. */
+  priorInertia?: number;
 }
 
 /** Inputs of {@link swarmRecord}. */
@@ -45,7 +47,12 @@ export function swarmRecord(input: SwarmRecordInput): RunRecord {
   if (its.length === 0) throw new RangeError('swarmRecord: no iteration was released');
   let prev = { eps: 0, bytes: 0, ms: 0 };
   const iterations: IterationReport[] = its.map((r) => {
-    const rep = { index: r.iteration, k: r.centroids.length, epsilon: r.epsilonSpent - prev.eps, inertia: Number.NaN, bytesPerParticipant: r.bytes - prev.bytes, msPerParticipant: r.cryptoMs - prev.ms };
+    const estimate = byIt.get(r.iteration + 1)?.priorInertia;
+    const rep: IterationReport = {
+      index: r.iteration, k: r.centroids.length, epsilon: r.epsilonSpent - prev.eps, inertia: Number.NaN,
+      bytesPerParticipant: r.bytes - prev.bytes, msPerParticipant: r.cryptoMs - prev.ms,
+      ...(estimate !== undefined ? { privateInertia: estimate } : {}),
+    };
     prev = { eps: r.epsilonSpent, bytes: r.bytes, ms: r.cryptoMs };
     return rep;
   });

@@ -85,7 +85,7 @@ export function paramsFromWire(w: unknown): RoundParams | null {
   const pk = o['publicKey'] as Record<string, unknown> | undefined;
   if (!pk || !str(pk['n'], 2000) || !/^[1-9][0-9]*$/.test(pk['n']) || !num(pk['bits']) || !num(pk['holders']) || !num(pk['threshold'])) return null;
   for (const k of ['k', 'T', 'L', 'lo', 'hi', 'iterations', 'epsilon', 'smoothing', 'keyBits', 'participants']) if (!num(o[k])) return null;
-  for (const k of ['threshold', 'population', 'dropout', 'cycles', 'cycleMs', 'stabilityTolerance', 'initSeed']) if (o[k] !== undefined && !num(o[k])) return null;
+  for (const k of ['threshold', 'population', 'dropout', 'cycles', 'cycleMs', 'stabilityTolerance', 'initSeed', 'inertiaFraction']) if (o[k] !== undefined && !num(o[k])) return null;
   if (!str(o['round'], 64) || (o['strategy'] !== 'uniform' && o['strategy'] !== 'geometric')) return null;
   const holderIds = ids(o['holderIds']);
   if (!holderIds) return null;

@@ -130,7 +130,11 @@ export type SessionEvent =
   | { type: 'lobby'; members: PeerId[]; holders: PeerId[]; status: RoundStatus }
   | { type: 'phase'; phase: 'connecting' | 'lobby' | 'dealing' | 'linking' | 'running' | 'finished' | 'refused'; detail?: string }
   | { type: 'iteration'; iteration: number; iterations: number }
-  | { type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; stopReason?: StopReason }
+  | {
+    type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; stopReason?: StopReason;
+    /** Private estimate of the inertia of the previous iteration's centroids (rounds with `inertiaFraction` > 0). */
+    priorInertia?: number;
+  }
   | { type: 'peers'; peers: number }
   | { type: 'params'; params: RoundInfo }
   | { type: 'error'; error: string };
@@ -261,7 +265,10 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
       else if (e.type === 'centroids') {
         const final = e.msg.final || e.msg.iteration >= config.iterations;
         const stopReason: StopReason | undefined = e.msg.stopReason ?? (final ? 'max-iterations' : undefined);
-        const r = { iteration: e.msg.iteration, final, centroids: e.msg.centroids.map((c) => Array.from(c)), epsilonSpent: e.msg.epsilonSpent, ...(stopReason ? { stopReason } : {}) };
+        const r = {
+          iteration: e.msg.iteration, final, centroids: e.msg.centroids.map((c) => Array.from(c)), epsilonSpent: e.msg.epsilonSpent,
+          ...(stopReason ? { stopReason } : {}), ...(e.msg.priorInertia !== undefined ? { priorInertia: e.msg.priorInertia } : {}),
+        };
         onResult(r);
         core.emit({ type: 'result', ...r });
         if (r.final) { driver.stopShuffling(); core.emit({ type: 'phase', phase: 'finished' }); }

@@ -265,9 +265,12 @@ export class CsCreateRound extends LitElement {
     if (e.type === 'params' && next.params) { this.info = next.params; if (this.config) this.config = { ...configFromInfo(next.params, this.config.seed), participants: this.config.participants }; }
     if (e.type === 'phase' && (e.phase === 'linking' || e.phase === 'running') && this.startedAt === 0) this.startedAt = performance.now();
     if (e.type === 'result') {
-      const r = ev as { iteration: number; centroids: number[][]; epsilonSpent: number };
+      const r = ev as { iteration: number; centroids: number[][]; epsilonSpent: number; priorInertia?: number };
       const st = s.stats();
-      this.released.push({ iteration: r.iteration, centroids: r.centroids, epsilonSpent: r.epsilonSpent, bytes: st.bytesSent + st.bytesReceived, cryptoMs: st.cryptoMs });
+      this.released.push({
+        iteration: r.iteration, centroids: r.centroids, epsilonSpent: r.epsilonSpent, bytes: st.bytesSent + st.bytesReceived, cryptoMs: st.cryptoMs,
+        ...(r.priorInertia !== undefined ? { priorInertia: r.priorInertia } : {}),
+      });
     }
     this.status = applyStats(next, s.stats());
     if (this.status.phase === 'done' && !this.record) void this.finish();

@@ -60,16 +60,18 @@ describe('join link settings', () => {
 });
 
 describe('swarm run record', () => {
-  it('keeps one centroid set per released iteration, per-iteration deltas, and no inertia', () => {
+  it('keeps one centroid set per released iteration, per-iteration deltas, no inertia but the private estimate', () => {
     const cfg = validateRoundForm(DEFAULT_ROUND_FORM, 1);
     if (!cfg.ok) throw new Error('form invalid');
     const rec = swarmRecord({
       id: 'r', label: 'l', config: cfg.config, participants: 4, T: 2, unit: 'kWh', savedAt: 1, wallSeconds: 3,
       released: [
-        { iteration: 2, centroids: [[3, 3]], epsilonSpent: 1, bytes: 500, cryptoMs: 30 },
+        { iteration: 2, centroids: [[3, 3]], epsilonSpent: 1, bytes: 500, cryptoMs: 30, priorInertia: 0.75 },
         { iteration: 1, centroids: [[1, 1], [2, 2]], epsilonSpent: 0.5, bytes: 200, cryptoMs: 10 },
       ],
     });
+    // Iteration 2 released the private estimate of iteration 1's inertia; nothing estimates iteration 2's.
+    expect(rec.result.iterations.map((i) => i.privateInertia)).toEqual([0.75, undefined]);
     expect(rec.centroids).toEqual([[[1, 1], [2, 2]], [[3, 3]]]);
     expect(rec.result.iterations.map((i) => [i.index, i.k, i.epsilon, i.bytesPerParticipant, i.msPerParticipant])).toEqual([[1, 2, 0.5, 200, 10], [2, 1, 0.5, 300, 20]]);
     expect(rec.result.final).toMatchObject({ centroids: [[3, 3]], epsilonSpent: 1, iterations: 2 });

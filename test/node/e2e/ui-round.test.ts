@@ -53,12 +53,17 @@ describe('a real round through the UI', () => {
     expect(finals[0]!.every((c) => c.length === 24 && c.every(Number.isFinite))).toBe(true);
     for (const f of finals.slice(1)) expect(f).toEqual(finals[0]);
 
-    // The lobby reports the round's numbers; the results say inertia is unavailable in a real swarm.
+    // The lobby reports the round's numbers; the results plot the swarm's own private inertia estimate
+    // (no omniscient inertia exists in a real swarm).
     const stats = (await creator.locator('cs-lobby dl').textContent())!.replace(/\s+/g, ' ');
     expect(stats).toMatch(/Members4 \(4 key holders\)/);
     expect(stats).toMatch(/ε spent\d+\.\d{3} of 20/);
     expect(Number(/ε spent(\d+\.\d{3})/.exec(stats)![1])).toBeLessThanOrEqual(20);
-    expect(await joiners[0]!.locator('[data-testid="inertia-unavailable"]').count()).toBe(1);
+    // ε = 20 keeps the profiles through both iterations, so iteration 1's inertia was estimated in iteration 2.
+    const view = joiners[0]!.locator('cs-inertia-view');
+    expect(await view.locator('[data-testid="inertia-private"]').count()).toBe(1);
+    expect(await view.locator('[data-testid="inertia-unavailable"]').count()).toBe(0);
+    expect(Number(/≈ (\d+\.\d+)/.exec((await view.locator('.summary').textContent())!)![1])).toBeGreaterThan(0);
     await expect.poll(() => creator.getByText('This run is kept in History.').count()).toBe(1);
     expect(pageErrors).toEqual([]);
     console.log(`ui-round: 4 tabs done in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${finals[0]!.length} profiles`);
