@@ -23,27 +23,32 @@ import { initialCentroids } from '../src/core/initial-centroids';
 import type { Dataset } from '../src/data/types';
 import type { PpkmParams } from '../src/protocol/ppkm/params';
 import { randomConnectedGraph } from '../src/sim/ppkm/graph';
+import { describeStop } from '../src/sim/run';
+import { STOP_REASONS, type StopReason } from '../src/core/termination';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface SwarmOptions { tabs: number; workers: number; timeoutS: number; holders: number; cycleMs: number; profileTabs: number; traceCpu: boolean; reload: number; run: RunConfig & { json?: string } }
+interface SwarmOptions { tabs: number; workers: number; cryptoSlots: number | undefined; foreground: boolean; timeoutS: number; holders: number; cycleMs: number; profileTabs: number; traceCpu: boolean; reload: number; run: RunConfig & { json?: string } }
 
 const USAGE = `usage: npm run swarm -- --tabs N [options]
   --tabs N          browser tabs = participants (2..200; overrides --participants)
   --workers W       crypto workers per tab (default 1)
+  --crypto-slots S  crypto chunks running at once across all tabs (Web Locks; default hardwareConcurrency − 1; 0 = ungated)
+  --foreground 0|1  run every tab at foreground priority as on its own device (default 1; 0 = Chromium's default)
   --holders H       key holders (default min(10, N))
   --cycle-ms MS     gossip cycle period (default 150)
   --timeout S       give up after S seconds (default 900)
   --reload R        reload R random joiner tabs after the first iteration: they rejoin with the same id
   --trace-cpu 1     trace the browser during the round; report the CPU time (not wall time) of main-thread long tasks
+                    (the trace → swarm-trace.json; more categories: SWARM_TRACE_EXTRA=v8,disabled-by-default-v8.compile)
   --profile-tabs P  record main-thread CPU profiles of tabs 0..P-1 during the round → swarm-tab<i>.cpuprofile
 ${RUN_OPTIONS_USAGE}`;
 
 /** Splits swarm-only options from the shared run options. */
 export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   const rest: string[] = [];
-  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
-  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000], '--profile-tabs': [0, 200], '--trace-cpu': [0, 1], '--reload': [0, 199] };
+  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--crypto-slots': NaN, '--foreground': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
+  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--crypto-slots': [0, 64], '--foreground': [0, 1], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000], '--profile-tabs': [0, 200], '--trace-cpu': [0, 1], '--reload': [0, 199] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -62,7 +67,7 @@ export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   if (run.protocol === 'ppkm' && own['--reload']! > 0) throw new Error('--reload: not supported with --protocol ppkm');
   if (run.protocol === 'ppkm' && run.churn > 0) throw new Error('--churn: not supported with --protocol ppkm (a node waits for every neighbour)');
   if (run.loss > 0) throw new Error('--loss: not simulated in a real swarm (links are reliable); use npm run sim');
-  return { tabs, workers: own['--workers']!, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
+  return { tabs, workers: own['--workers']!, cryptoSlots: Number.isNaN(own['--crypto-slots']) ? undefined : own['--crypto-slots']!, foreground: own['--foreground'] === 1, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
 }
 
 /**
@@ -70,13 +75,58 @@ export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
  * with their thread CPU time (`tdur`). Wall ≫ CPU means the tab was starved of a core, not busy.
  */
 export function longTaskCpu(trace: Buffer | string): { longTasks: number; maxWallMs: number; cpuOfMaxWallMs: number; maxCpuMs: number } {
-  const parsed = JSON.parse(trace.toString()) as { traceEvents?: unknown[] } | unknown[];
-  const events = (Array.isArray(parsed) ? parsed : parsed.traceEvents ?? []) as Array<{ name?: string; ph?: string; pid?: number; tid?: number; dur?: number; tdur?: number; args?: { name?: string } }>;
+  const events = traceEvents(trace).filter((e) => e.name === 'thread_name' || e.name === 'RunTask') as Array<{ name?: string; ph?: string; pid?: number; tid?: number; dur?: number; tdur?: number; args?: { name?: string } }>;
   const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && (e.dur ?? 0) > 50_000);
   const ms = (us: number | undefined): number => Math.round((us ?? 0) / 100) / 10;
   const worst = tasks.reduce<(typeof tasks)[number] | undefined>((w, e) => (!w || (e.dur ?? 0) > (w.dur ?? 0) ? e : w), undefined);
   return { longTasks: tasks.length, maxWallMs: ms(worst?.dur), cpuOfMaxWallMs: ms(worst?.tdur), maxCpuMs: ms(Math.max(0, ...tasks.map((e) => e.tdur ?? 0))) };
+}
+
+/**
+ * The events of a Chromium JSON trace. Chromium writes one event per line; a long round's trace can
+ * exceed the longest string V8 can hold (512 MiB), so a Buffer is parsed line by line and never
+ * turned into one string. Other layouts (an array, or everything on one line) are parsed whole.
+ */
+export function traceEvents(trace: Buffer | string): Array<Record<string, unknown>> {
+  const buf = typeof trace === 'string' ? Buffer.from(trace) : trace;
+  const whole = (): Array<Record<string, unknown>> => {
+    const parsed = JSON.parse(buf.toString()) as { traceEvents?: unknown[] } | unknown[];
+    return (Array.isArray(parsed) ? parsed : parsed.traceEvents ?? []) as Array<Record<string, unknown>>;
+  };
+  const out: Array<Record<string, unknown>> = [];
+  let lines = 0;
+  for (let start = 0; start < buf.length;) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
+    lines++;
+    let line = buf.toString('utf8', start, end).trim();
+    start = end + 1;
+    if (line.endsWith(',')) line = line.slice(0, -1);
+    if (!line.startsWith('{"') || line.startsWith('{"traceEvents"')) continue;
+    // The last event ends the array on its line: `{…}],"metadata":`.
+    const close = line.lastIndexOf('}]');
+    for (const candidate of close > 0 ? [line, line.slice(0, close + 1)] : [line]) {
+      try {
+        const e = JSON.parse(candidate) as unknown;
+        if (e && typeof e === 'object' && !Array.isArray(e)) out.push(e as Record<string, unknown>);
+        break;
+      } catch { /* not a one-event line */ }
+    }
+  }
+  return lines > 2 ? out : whole();
+}
+
+/** Why the round stopped, as every tab saw it: the most frequent reason of the final results (validated). */
+export function roundStopReason(finals: ReadonlyArray<{ stopReason?: unknown } | undefined>): { reason: StopReason | undefined; counts: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  for (const r of finals) {
+    const reason = r?.stopReason;
+    const key = typeof reason === 'string' && (STOP_REASONS as readonly string[]).includes(reason) ? reason : 'unknown';
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  const best = Object.entries(counts).filter(([k]) => k !== 'unknown').sort((a, b) => b[1] - a[1])[0];
+  return { reason: best ? (best[0] as StopReason) : undefined, counts };
 }
 
 /** PPkM over the swarm: the graph, the public initial centroids and each tab's parameters (as src/sim/ppkm/run.ts). */
@@ -153,11 +203,11 @@ async function main(): Promise<number> {
     const base = app.base;
     console.error(base);
 
-    browser = await launchChromium();
+    browser = await launchChromium({}, { foregroundTabs: opts.foreground });
     const context: BrowserContext = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
     const pages: Page[] = [];
     const closed = new Set<number>();
-    const url = `${base}/swarm.html?workers=${opts.workers}`;
+    const url = `${base}/swarm.html?workers=${opts.workers}${opts.cryptoSlots === undefined ? '' : `&slots=${opts.cryptoSlots}`}`;
     const open = async (): Promise<Page> => {
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`\nswarm: tab ${pages.indexOf(page)} error: ${e.message}`));
@@ -211,7 +261,7 @@ async function main(): Promise<number> {
       await cdp.send('Profiler.start');
       return cdp;
     }));
-    if (opts.traceCpu) await browser.startTracing(undefined, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
+    if (opts.traceCpu) await browser.startTracing(undefined, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', ...(process.env['SWARM_TRACE_EXTRA'] ?? '').split(',').filter(Boolean)] });
     const tStart = performance.now();
     if (ppkm) await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as unknown as { swarm: { ppkmStart(): void } }).swarm.ppkmStart())));
     else pages[0]!.evaluate(() => (globalThis as unknown as { swarm: { start(): Promise<void> } }).swarm.start()).catch(() => {});
@@ -264,7 +314,13 @@ async function main(): Promise<number> {
     }
     if (profilers.length) console.error(`swarm: CPU profiles of tabs 0..${profilers.length - 1} → swarm-tab<i>.cpuprofile`);
     const wallSeconds = (performance.now() - tStart) / 1000;
-    const cpu = opts.traceCpu ? longTaskCpu(await browser.stopTracing()) : null;
+    let cpu: ReturnType<typeof longTaskCpu> | null = null;
+    if (opts.traceCpu) {
+      const trace = await browser.stopTracing();
+      await writeFile('swarm-trace.json', trace);
+      console.error('swarm: browser trace of the round → swarm-trace.json (chrome://tracing, Perfetto)');
+      cpu = longTaskCpu(trace);
+    }
     const aliveStates = states.filter((s, i) => s && !closed.has(i));
     const ref = aliveStates[0]!;
     // Chiaroscuro: every tab must hold the same public result. PPkM: each node has its own centroids
@@ -290,6 +346,7 @@ async function main(): Promise<number> {
       });
     }
     const last = perIter[perIter.length - 1]!;
+    const stop = roundStopReason(aliveStates.map((st) => st.results.find((r) => r.final)));
     const result: RunResult & { swarm: Record<string, unknown> } = {
       protocol: run.protocol, transport: 'webrtc', config: { ...run, participants: tabs } as RunConfig, participants: tabs,
       iterations,
@@ -298,10 +355,12 @@ async function main(): Promise<number> {
         inertia: ppkm ? aliveStates.reduce((a, st) => a + evaluator.inertia(st.results[st.results.length - 1]!.centroids), 0) / aliveStates.length : evaluator.inertia(last.centroids),
         referenceInertia: initial ? evaluator.reference(initial).inertia : NaN,
         epsilonSpent: last.epsilonSpent, iterations: Math.max(...aliveStates.map((st) => st.results[st.results.length - 1]!.iteration)), wallSeconds,
+        ...(stop.reason ? { stopReason: stop.reason } : {}),
       },
       swarm: {
         reloaded: reloaded.map((r) => ({ ...r, sameId: states[r.tab]!.self === r.id, rejoined: states[r.tab]!.rejoined, contributed: states[r.tab]!.contributed, finalIteration: Math.max(0, ...states[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
-        tabs, closedTabs: closed.size, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
+        tabs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground,
+        cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
         longTaskMaxMsWithStartup: Math.max(...aliveStates.map((s) => s.longTaskMaxMsAll)),
         longTasksDuringRound: aliveStates.reduce((a, s) => a + s.longTasks, 0),
@@ -321,6 +380,9 @@ async function main(): Promise<number> {
     console.log(' iter   k   epsilon     inertia   bytes/part   crypto ms/part');
     for (const it of iterations) console.log(`${String(it.index).padStart(5)} ${String(it.k).padStart(3)} ${it.epsilon.toFixed(4).padStart(9)} ${it.inertia.toPrecision(6).padStart(11)} ${String(it.bytesPerParticipant).padStart(12)} ${it.msPerParticipant.toFixed(0).padStart(16)}`);
     console.log(`final inertia ${result.final.inertia.toPrecision(6)} (reference ${result.final.referenceInertia.toPrecision(6)}), ε spent ${result.final.epsilonSpent.toFixed(4)}, round ${wallSeconds.toFixed(1)} s, tabs loaded in ${((tLoaded - wall0) / 1000).toFixed(1)} s`);
+    console.log(stop.reason
+      ? `stop: ${stop.reason}: ${describeStop(stop.reason, result.final.iterations)}${Object.keys(stop.counts).length > 1 ? ` (tabs: ${JSON.stringify(stop.counts)})` : ''}`
+      : `stop: unknown (no tab reported a reason: ${JSON.stringify(stop.counts)})`);
     console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab${run.json ? `, JSON → ${run.json}` : ''}`);
     if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;

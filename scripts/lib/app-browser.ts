@@ -41,11 +41,39 @@ export async function startAppServer(config: InlineConfig = {}): Promise<AppServ
   return { server, base: `http://127.0.0.1:${address.port}`, close: () => server.close() };
 }
 
-/** Launches headless Chromium (system binary, see ./chromium.ts) with the loopback-WebRTC flags. */
-export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+/**
+ * The features playwright-core (1.65) enables itself (its `enabledFeatures`; the first one is left out
+ * when PLAYWRIGHT_LEGACY_SCREENSHOT is set). Chromium keeps only the last `--enable-features` switch,
+ * so a launch that enables features of its own must repeat these (test/node/e2e/swarm.test.ts checks
+ * the list against the installed playwright-core).
+ */
+export const PLAYWRIGHT_ENABLED_FEATURES: readonly string[] = ['CDPScreenshotNewSurface', 'SkipListAccountsWithoutGaiaCookies'];
+
+/**
+ * Runs every tab's renderer at foreground priority. Each headless tab stands for one person's
+ * foreground tab on their own device, but Chromium treats all tabs but one as merely "user visible"
+ * and (on Linux) runs their renderer main threads at nice 5: below their own crypto workers (nice 0)
+ * and WebRTC network threads (nice −8), so on a busy machine a 3 ms task waited 50–150 ms for a core.
+ */
+export const FOREGROUND_FEATURES: readonly string[] = ['ForceForegroundPriorityForAllTabs'];
+
+/** One `--enable-features` switch with Playwright's own features plus `extra` (deduplicated). */
+export function enableFeaturesArg(extra: readonly string[]): string {
+  const own = PLAYWRIGHT_ENABLED_FEATURES.filter((f) => !(f === 'CDPScreenshotNewSurface' && process.env['PLAYWRIGHT_LEGACY_SCREENSHOT']));
+  for (const f of extra) if (!/^[A-Za-z0-9_]+$/.test(f)) throw new TypeError(`enableFeaturesArg: bad feature name '${f}'`);
+  return `--enable-features=${[...new Set([...own, ...extra])].join(',')}`;
+}
+
+/**
+ * Launches headless Chromium (system binary, see ./chromium.ts) with the loopback-WebRTC flags and
+ * every tab at foreground priority ({@link FOREGROUND_FEATURES}; `foregroundTabs: false` keeps
+ * Chromium's default). `options.args`, when given, replaces all of these flags.
+ */
+export async function launchChromium(options: LaunchOptions = {}, { foregroundTabs = true }: { foregroundTabs?: boolean } = {}): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   const executablePath = chromiumPath();
-  return chromium.launch({ ...(executablePath ? { executablePath } : {}), args: chromiumArgs, ...options });
+  const args = [...chromiumArgs, ...(foregroundTabs ? [enableFeaturesArg(FOREGROUND_FEATURES)] : [])];
+  return chromium.launch({ ...(executablePath ? { executablePath } : {}), args, ...options });
 }
 
 /** Context permissions that loopback WebRTC needs in headless Chromium (see docs/DEPLOY.md). */

@@ -7,10 +7,12 @@
  */
 import { workerBackend } from '../../workers/backend';
 import { createCryptoPool, type CryptoPool } from '../../workers/pool';
+import { createAdmission } from '../../workers/admission';
 import { dealPlainThresholdKey } from '../crypto/index';
 import { plainBackend } from '../protocol/crypto-backend';
 import { plainPpkmCrypto } from '../protocol/ppkm/crypto';
 import type { PpkmParams } from '../protocol/ppkm/params';
+import type { StopReason } from '../core/termination';
 import { poolPpkmCrypto, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createRound, joinRound, type RoundChoice, type RoundSession, type SessionCrypto, type SessionEvent } from './session';
 
@@ -21,7 +23,8 @@ export interface SwarmPageState {
   iteration: number;
   members: number;
   peers: number;
-  results: Array<{ iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; bytesSent: number; bytesReceived: number; cryptoMs: number; at: number }>;
+  /** Results in arrival order; the final one carries why the round stopped (`stopReason`). */
+  results: Array<{ iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; bytesSent: number; bytesReceived: number; cryptoMs: number; at: number; stopReason?: StopReason }>;
   bytesSent: number;
   bytesReceived: number;
   cryptoMs: number;
@@ -35,7 +38,7 @@ export interface SwarmPageState {
   longTaskLog: Array<{ start: number; duration: number; phase: string }>;
   dropped: Record<string, number>;
   errors: string[];
-  /** Largest JS heap seen at a poll. */
+  /** Largest JS heap seen at a poll (sampled only there: never inside a protocol task). */
   heapBytes: number;
   /** Results recorded by this page load (the runner resets its copy when this shrinks: a reload). */
   resultsTotal: number;
@@ -43,6 +46,11 @@ export interface SwarmPageState {
   contributed: number[];
   /** True when this page load rejoined a round with an id kept in sessionStorage. */
   rejoined: boolean;
+  /** Device crypto slots this tab's pool competes for (0: ungated). */
+  cryptoSlots: number;
+  /** Milliseconds this tab's crypto waited for a device slot, and slots it took. */
+  cryptoWaitMs: number;
+  cryptoHolds: number;
 }
 
 function poolCrypto(pool: CryptoPool): SessionCrypto {
@@ -57,17 +65,25 @@ function poolCrypto(pool: CryptoPool): SessionCrypto {
 
 const params = new URLSearchParams(location.search);
 const REJOIN_KEY = 'chiaroscuro-swarm-join';
-const pool = createCryptoPool({ size: Math.max(1, Math.min(8, Number(params.get('workers') ?? '1') || 1)) });
+/** `slots`: crypto chunks at once across the device's tabs (absent: hardwareConcurrency − 1; 0: ungated). */
+const slotsParam = params.get('slots');
+const slots = slotsParam !== null && /^\d+$/.test(slotsParam) ? Math.min(64, Number(slotsParam)) : undefined;
+const pool = createCryptoPool({
+  size: Math.max(1, Math.min(8, Number(params.get('workers') ?? '1') || 1)),
+  ...(slots === undefined ? {} : { admission: slots === 0 ? null : createAdmission({ slots }) }),
+});
 const signalling = { host: location.hostname, port: Number(location.port || (location.protocol === 'https:' ? 443 : 80)), path: '/peerjs', secure: location.protocol === 'https:' };
 const iceServers = params.get('ice') ? (JSON.parse(params.get('ice')!) as RTCIceServer[]) : [];
 
 const state: SwarmPageState = {
   self: '', phase: 'idle', iteration: 0, members: 0, peers: 0, results: [], bytesSent: 0, bytesReceived: 0, cryptoMs: 0,
   longTaskMaxMs: 0, longTasks: 0, longTaskMaxMsAll: 0, longTaskLog: [], dropped: {}, errors: [], heapBytes: 0,
-  resultsTotal: 0, contributed: [], rejoined: false,
+  resultsTotal: 0, contributed: [], rejoined: false, cryptoSlots: pool.slots, cryptoWaitMs: 0, cryptoHolds: 0,
 };
 let session: RoundSession | null = null;
 let ppkm: PpkmTab | null = null;
+/** PPkM: the stop threshold and the largest centroid move of the node's latest iteration. */
+let ppkmStop = { epsStop: 0, moved: Infinity };
 const statusEl = document.getElementById('status');
 
 // The round's span on this tab: from 'linking' (parameters received) to the final result.
@@ -98,7 +114,11 @@ function refresh(): void {
       state.phase = 'finished';
       span.to = performance.now();
       const last = state.results[state.results.length - 1];
-      if (last) last.final = true;
+      if (last) {
+        last.final = true;
+        // As the session's PPkM path: a node stops when its centroids moved ≤ ε_stop, else at the cap.
+        last.stopReason = ppkmStop.moved <= ppkmStop.epsStop ? 'converged' : 'max-iterations';
+      }
     }
   }
   if (session) {
@@ -106,8 +126,6 @@ function refresh(): void {
     state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.cryptoMs = s.cryptoMs; state.peers = s.peers;
     state.dropped = s.dropped; state.members = session.members().length;
   }
-  const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-  state.heapBytes = Math.max(state.heapBytes, mem?.usedJSHeapSize ?? 0);
   if (statusEl) statusEl.textContent = `${state.self} ${state.phase} iteration ${state.iteration} peers ${state.peers}`;
 }
 
@@ -127,7 +145,10 @@ function attach(s: RoundSession): void {
       case 'error': state.errors.push(e.error); break;
       case 'result': {
         refresh();
-        state.results.push({ iteration: e.iteration, final: e.final, centroids: e.centroids, epsilonSpent: e.epsilonSpent, bytesSent: state.bytesSent, bytesReceived: state.bytesReceived, cryptoMs: state.cryptoMs, at: performance.now() });
+        state.results.push({
+          iteration: e.iteration, final: e.final, centroids: e.centroids, epsilonSpent: e.epsilonSpent, bytesSent: state.bytesSent,
+          bytesReceived: state.bytesReceived, cryptoMs: state.cryptoMs, at: performance.now(), ...(e.stopReason ? { stopReason: e.stopReason } : {}),
+        });
         break;
       }
       default: break;
@@ -162,10 +183,12 @@ const api = {
     const crypto = o.params.keyBits === 0 ? plainPpkmCrypto() : poolPpkmCrypto(pool, o.params.keyBits);
     state.self = o.self;
     state.phase = 'linking';
+    ppkmStop = { epsStop: o.params.epsStop, moved: Infinity };
     ppkm = await startPpkmTab({
       self: o.self, neighbours: o.neighbours, signalling, iceServers, params: o.params, round: o.round, crypto, records: o.records,
-      onIteration: (iteration, centroids) => {
+      onIteration: (iteration, centroids, moved) => {
         state.iteration = iteration;
+        ppkmStop.moved = moved;
         refresh();
         state.results.push({ iteration, final: false, centroids, epsilonSpent: 0, bytesSent: state.bytesSent, bytesReceived: state.bytesReceived, cryptoMs: 0, at: performance.now() });
       },
@@ -179,7 +202,14 @@ const api = {
     span.from = performance.now();
     ppkm.start();
   },
-  state(since = 0): SwarmPageState { refresh(); return { ...state, resultsTotal: state.results.length, results: state.results.slice(since) }; },
+  state(since = 0): SwarmPageState {
+    refresh();
+    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+    state.heapBytes = Math.max(state.heapBytes, mem?.usedJSHeapSize ?? 0);
+    const ps = pool.stats();
+    state.cryptoWaitMs = ps.waitMs; state.cryptoHolds = ps.holds;
+    return { ...state, resultsTotal: state.results.length, results: state.results.slice(since) };
+  },
   leave(): void { session?.leave(); ppkm?.close(); pool.terminate(); },
 };
 (globalThis as unknown as { swarm: typeof api }).swarm = api;

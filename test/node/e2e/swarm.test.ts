@@ -1,7 +1,9 @@
 /**
  * End-to-end: `npm run swarm` with real tabs over real WebRTC, including the fault case of BRIEF:
  * 20 % of the tabs close mid-round and the rest still finish (key holders ≥ threshold remain);
- * a reloaded tab rejoins with its id and contributes again; PPkM runs over WebRTC too.
+ * a reloaded tab rejoins with its id and contributes again; PPkM runs over WebRTC too. Every run
+ * reports why the round stopped (`final.stopReason`, and a `stop:` line like `npm run sim`).
+ * Also the runner's pure helpers: options, stop reason, trace parsing, Chromium features.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,6 +15,9 @@ import { readFile } from 'node:fs/promises';
 import type { RunResult } from '../../../src/sim/contract';
 import { parseRunOptions } from '../../../src/sim/options';
 import { runPpkmSimulation } from '../../../src/sim/ppkm/run';
+import { STOP_REASONS } from '../../../src/core/termination';
+import { longTaskCpu, parseSwarmOptions, roundStopReason, traceEvents } from '../../../scripts/swarm';
+import { enableFeaturesArg, FOREGROUND_FEATURES, PLAYWRIGHT_ENABLED_FEATURES } from '../../../scripts/lib/app-browser';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -23,6 +28,56 @@ function swarm(args: string[]): Promise<{ code: number; stdout: string; stderr: 
     });
   });
 }
+
+describe('swarm runner helpers', () => {
+  it('parses --crypto-slots and --foreground', () => {
+    const d = parseSwarmOptions(['--tabs', '3']);
+    expect(d.cryptoSlots).toBeUndefined();
+    expect(d.foreground).toBe(true);
+    const o = parseSwarmOptions(['--tabs', '3', '--crypto-slots', '0', '--foreground=0']);
+    expect(o.cryptoSlots).toBe(0);
+    expect(o.foreground).toBe(false);
+    expect(() => parseSwarmOptions(['--tabs', '3', '--crypto-slots', '65'])).toThrow('--crypto-slots: must be in [0, 64], got 65');
+    expect(() => parseSwarmOptions(['--tabs', '3', '--foreground', '2'])).toThrow('--foreground: must be in [0, 1], got 2');
+  });
+
+  it('the stop reason is the one the tabs reported, validated', () => {
+    expect(roundStopReason([{ stopReason: 'converged' }, { stopReason: 'converged' }, undefined])).toEqual({ reason: 'converged', counts: { converged: 2, unknown: 1 } });
+    expect(roundStopReason([{ stopReason: 'max-iterations' }, { stopReason: 'budget-exhausted' }, { stopReason: 'max-iterations' }]).reason).toBe('max-iterations');
+    expect(roundStopReason([{ stopReason: 'because' }, {}])).toEqual({ reason: undefined, counts: { unknown: 2 } });
+    expect(roundStopReason([])).toEqual({ reason: undefined, counts: {} });
+  });
+
+  it('parses a Chromium trace line by line (one event per line) or whole, and finds main-thread long tasks', () => {
+    const events = [
+      { args: { name: 'CrRendererMain' }, name: 'thread_name', ph: 'M', pid: 1, tid: 1 },
+      { args: { name: 'DedicatedWorker thread' }, name: 'thread_name', ph: 'M', pid: 1, tid: 2 },
+      { name: 'RunTask', ph: 'X', pid: 1, tid: 1, dur: 120_000, tdur: 9_000 },
+      { name: 'RunTask', ph: 'X', pid: 1, tid: 1, dur: 60_000, tdur: 30_000 },
+      { name: 'RunTask', ph: 'X', pid: 1, tid: 1, dur: 20_000, tdur: 20_000 },
+      { name: 'RunTask', ph: 'X', pid: 1, tid: 2, dur: 500_000, tdur: 500_000 },
+    ];
+    // Chromium's layout: one event per line, the last one closing the array before the metadata.
+    const lines = `{"traceEvents":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}],"metadata":\n{"clock-domain":"LINUX_CLOCK_MONOTONIC"}}\n`;
+    expect(traceEvents(Buffer.from(lines))).toHaveLength(events.length);
+    expect(traceEvents(JSON.stringify({ traceEvents: events }))).toHaveLength(events.length);
+    expect(traceEvents(JSON.stringify(events))).toHaveLength(events.length);
+    expect(longTaskCpu(Buffer.from(lines))).toEqual({ longTasks: 2, maxWallMs: 120, cpuOfMaxWallMs: 9, maxCpuMs: 30 });
+  });
+
+  it('enables foreground priority for all tabs without dropping the features Playwright enables', () => {
+    // Chromium keeps only the last --enable-features: ours must repeat the installed playwright-core's list.
+    const bundle = readFileSync(join(root, 'node_modules/playwright-core/lib/coreBundle.js'), 'utf8');
+    const block = /enabledFeatures = \(\) => \[([\s\S]*?)\]\.filter\(Boolean\)/.exec(bundle)?.[1];
+    expect(block, 'playwright-core no longer declares enabledFeatures: re-check scripts/lib/app-browser.ts').toBeDefined();
+    const theirs = [...block!.replace(/\/\/.*$/gm, '').matchAll(/"([A-Za-z0-9_]+)"/g)].map((m) => m[1]);
+    expect([...PLAYWRIGHT_ENABLED_FEATURES].sort()).toEqual([...new Set(theirs)].sort());
+    const arg = enableFeaturesArg(FOREGROUND_FEATURES);
+    expect(arg.startsWith('--enable-features=')).toBe(true);
+    expect(arg.slice('--enable-features='.length).split(',').sort()).toEqual([...PLAYWRIGHT_ENABLED_FEATURES, ...FOREGROUND_FEATURES].sort());
+    expect(() => enableFeaturesArg(['Bad,Name'])).toThrow(TypeError);
+  });
+});
 
 describe('npm run swarm', () => {
   it('rejects invalid options with a clear message and a non-zero exit', async () => {
@@ -50,6 +105,12 @@ describe('npm run swarm', () => {
     expect(out.final.centroids.length).toBeGreaterThan(0);
     expect(Number.isFinite(out.final.inertia)).toBe(true);
     expect(out.iterations.every((it) => it.bytesPerParticipant > 0)).toBe(true);
+    // Why the round stopped, from the tabs' final results (BRIEF §7 `final.stopReason`), and printed.
+    const reason = out.final.stopReason;
+    expect(STOP_REASONS).toContain(reason);
+    if (out.final.iterations < out.config.iterations) expect(reason).not.toBe('max-iterations');
+    else expect(['max-iterations', 'all-centroids-ejected']).toContain(reason);
+    expect(r.stdout).toMatch(new RegExp(`^stop: ${reason}: `, 'm'));
   }, 180_000);
 
   it('a reloaded tab rejoins with the same id and contributes from the next iteration', async () => {
@@ -95,5 +156,9 @@ describe('npm run swarm', () => {
       '--dataset', 'italy', '--k', '3', '--iterations', '5', '--key-bits', '0']), { readPublicFile: (p) => readFile(join(root, 'public', p)) });
     expect(out.final.centroids).toEqual(sim.final.centroids);
     expect(out.final.iterations).toBe(sim.final.iterations);
+    // A node stops when its centroids moved ≤ ε_stop (converged), else at the iteration cap.
+    if (out.final.iterations < 5) expect(out.final.stopReason).toBe('converged');
+    else expect(['converged', 'max-iterations']).toContain(out.final.stopReason);
+    expect(r.stdout).toMatch(new RegExp(`^stop: ${out.final.stopReason}: `, 'm'));
   }, 180_000);
 });
