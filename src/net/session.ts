@@ -260,6 +260,7 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   const participant = new Participant({
     config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
     keyShare: share, answered: setup.answered,
+    pause: (ms) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }),
     onEvent: (e: ParticipantEvent) => {
       if (e.type === 'iteration-started') core.emit({ type: 'iteration', iteration: e.iteration, iterations: config.iterations });
       else if (e.type === 'centroids') {

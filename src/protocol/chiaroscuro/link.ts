@@ -19,11 +19,16 @@ export interface MessageLink {
 
 /** A link that encodes every message with the versioned codec and sends the frame. */
 export function codecLink(transport: Transport, ciphertextBytes: number): MessageLink {
+  // A flood sends the same message object to every neighbour: encode it once. Safe because messages
+  // are never mutated after sending and the transport does not keep the frame it is given.
+  let lastMsg: ChiaroscuroMessage | null = null;
+  let lastFrame: Uint8Array | null = null;
   return {
     self: transport.self,
     neighbours: () => transport.neighbours(),
     send(to, msg) {
-      transport.send(to, encodeMessage(msg, ciphertextBytes));
+      if (msg !== lastMsg || !lastFrame) { lastFrame = encodeMessage(msg, ciphertextBytes); lastMsg = msg; }
+      transport.send(to, lastFrame);
     },
   };
 }

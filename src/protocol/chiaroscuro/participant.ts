@@ -102,6 +102,11 @@ export interface ParticipantOptions {
   onEvent?: (e: ParticipantEvent) => void;
   /** Receives each chunk of pending async work (the simulator awaits it before advancing time). */
   onWork?: (work: Promise<void>) => void;
+  /**
+   * Tabs: resolves after `ms` in a later macrotask (setTimeout), so a result's handling is split into
+   * short main-thread tasks and iteration starts are spread over a few ms. Absent (simulator): no split.
+   */
+  pause?: (ms: number) => Promise<void>;
 }
 
 /** A handler's completion: nothing (ran synchronously) or a promise (awaited an async backend). */
@@ -169,6 +174,7 @@ export class Participant {
   private early: { from: PeerId; msg: GossipPush }[] = [];
   private timers: Cancel[] = [];
   private answered = new Set<number>();
+  private readonly pause: ((ms: number) => Promise<void>) | undefined;
   private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
   private chain: Promise<void> = Promise.resolve();
   /** Synchronous crypto of an in-thread backend: handlers then run to completion without promises. */
@@ -207,6 +213,7 @@ export class Participant {
     this.centroids = sharedCopy(this.cfg.initialCentroids);
     this.onEvent = opts.onEvent ?? (() => {});
     this.onWork = opts.onWork;
+    this.pause = opts.pause;
   }
 
   /** True once the round finished (final centroids received) or the participant was stopped. */
@@ -391,14 +398,27 @@ export class Participant {
     if (msg.final) this.stopReason = msg.stopReason ?? null;
     // Flood once: every participant forwards a new public result to its neighbours.
     for (const p of this.link.neighbours()) if (p !== from && p !== this.self) this.link.send(p, msg);
-    this.onEvent({ type: 'centroids', msg });
-    this.state = null;
-    this.frozen = false;
-    if (msg.final || msg.iteration >= this.cfg.iterations) {
-      this.phase = 'finished';
-      return;
-    }
-    return this.startIteration(msg.iteration + 1);
+    const rest = (): Step => {
+      if (this.phase === 'stopped') return;
+      this.onEvent({ type: 'centroids', msg });
+      this.state = null;
+      this.frozen = false;
+      if (msg.final || msg.iteration >= this.cfg.iterations) {
+        this.phase = 'finished';
+        return;
+      }
+      const pause = this.pause;
+      if (!pause) return this.startIteration(msg.iteration + 1);
+      // A tab: every participant of the swarm receives the result at about the same moment, and on a
+      // machine running many tabs their iteration starts (noise sampling, packing) would all land in
+      // one burst. A short random delay (< cycleMs/4, well inside the cycle schedule's slack) spreads them.
+      return pause(this.rng.nextFloat() * this.cfg.cycleMs / 4).then(() => {
+        if (this.phase !== 'stopped' && this.centroidsIteration === msg.iteration) return this.startIteration(msg.iteration + 1);
+      });
+    };
+    // In a tab, the rest runs in a later task: forwarding and the result's own handling are separate
+    // main-thread tasks.
+    return this.pause ? this.pause(0).then(rest) : rest();
   }
 
   private startIteration(iteration: number): Step {
