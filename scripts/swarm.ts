@@ -23,6 +23,7 @@ import { initialCentroids } from '../src/core/initial-centroids';
 import type { Dataset } from '../src/data/types';
 import type { PpkmParams } from '../src/protocol/ppkm/params';
 import { randomConnectedGraph } from '../src/sim/ppkm/graph';
+import { sampleBrowserMemory } from './lib/browser-memory';
 import { describeStop } from '../src/sim/run';
 import { STOP_REASONS, type StopReason } from '../src/core/termination';
 
@@ -177,6 +178,7 @@ async function main(): Promise<number> {
   const wall0 = performance.now();
   let vite: ViteDevServer | undefined;
   let browser: Browser | undefined;
+  let memory: ReturnType<typeof sampleBrowserMemory> | undefined;
   const cleanup = async (): Promise<void> => {
     await browser?.close().catch(() => {});
     await vite?.close().catch(() => {});
@@ -204,6 +206,7 @@ async function main(): Promise<number> {
     console.error(base);
 
     browser = await launchChromium({}, { foregroundTabs: opts.foreground });
+    memory = sampleBrowserMemory();
     const context: BrowserContext = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
     const pages: Page[] = [];
     const closed = new Set<number>();
@@ -371,6 +374,8 @@ async function main(): Promise<number> {
         maxHeapBytesPerTab: Math.max(...aliveStates.map((s) => s.heapBytes)),
         dropped: aliveStates.reduce<Record<string, number>>((acc, s) => { for (const [k, v] of Object.entries(s.dropped)) acc[k] = (acc[k] ?? 0) + v; return acc; }, {}),
         rssBytesRunner: process.memoryUsage().rss,
+        /** Peak whole-browser memory: Σ PSS of every Chromium process, sampled every 2 s (0 = not measured). */
+        browserPeakPssBytes: memory?.peak() ?? 0,
         ...(cpu ? { traced: cpu } : {}),
         note: assignment.note ?? null,
       },
@@ -383,13 +388,14 @@ async function main(): Promise<number> {
     console.log(stop.reason
       ? `stop: ${stop.reason}: ${describeStop(stop.reason, result.final.iterations)}${Object.keys(stop.counts).length > 1 ? ` (tabs: ${JSON.stringify(stop.counts)})` : ''}`
       : `stop: unknown (no tab reported a reason: ${JSON.stringify(stop.counts)})`);
-    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab${run.json ? `, JSON → ${run.json}` : ''}`);
+    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${run.json ? `, JSON → ${run.json}` : ''}`);
     if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;
   } catch (e) {
     console.error(`\nswarm: failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
+    memory?.stop();
     await cleanup();
   }
 }
