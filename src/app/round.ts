@@ -9,7 +9,7 @@ import { workerBackend } from '../../workers/backend';
 import type { CryptoPool } from '../../workers/pool';
 import { plainBackend } from '../protocol/crypto-backend';
 import { dealPlainThresholdKey } from '../crypto/index';
-import { sessionRejoinStore } from './rejoin-store';
+import { sessionRejoinStore } from '../net/rejoin-store';
 import { createRound, joinRound, parseJoinLink, type RoundChoice, type RoundInfo, type RoundSession, type SessionCrypto } from '../net/session';
 import { poolPpkmCrypto } from '../net/ppkm-tab';
 import { roundInfoFromWire } from '../net/control';

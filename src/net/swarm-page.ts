@@ -14,6 +14,7 @@ import { plainPpkmCrypto } from '../protocol/ppkm/crypto';
 import type { PpkmParams } from '../protocol/ppkm/params';
 import type { StopReason } from '../core/termination';
 import { poolPpkmCrypto, startPpkmTab, type PpkmTab } from './ppkm-tab';
+import { sessionRejoinStore } from './rejoin-store';
 import { createRound, joinRound, type RoundChoice, type RoundSession, type SessionCrypto, type SessionEvent } from './session';
 
 /** What the runner reads back. */
@@ -164,7 +165,7 @@ const api = {
     return s.link;
   },
   async join(link: string, data: number[][], degree?: number, id?: string): Promise<string> {
-    const s = await joinRound(link, { net: { signalling, iceServers, ...(degree ? { degree } : {}) }, crypto: poolCrypto(pool), data: data.map((d) => Float64Array.from(d)), ...(id ? { id } : {}) });
+    const s = await joinRound(link, { net: { signalling, iceServers, ...(degree ? { degree } : {}) }, crypto: poolCrypto(pool), data: data.map((d) => Float64Array.from(d)), ...(id ? { id } : {}), rejoinStore: sessionRejoinStore() });
     attach(s);
     // Kept for this tab only (sessionStorage survives a reload, not a new tab): a reload rejoins.
     try { sessionStorage.setItem(REJOIN_KEY, JSON.stringify({ link, data, degree: degree ?? 0, id: s.self })); } catch { /* storage disabled */ }

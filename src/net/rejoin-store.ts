@@ -4,7 +4,7 @@
  * key holder's share is kept here because the dealer erased its copy; it never leaves the tab.
  * @module
  */
-import type { RejoinState, RejoinStore } from '../net/session';
+import type { RejoinState, RejoinStore } from './session';
 
 const key = (round: string): string => `chiaroscuro-rejoin-${round}`;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sessionRejoinStore } from '../../../src/app/rejoin-store';
+import { sessionRejoinStore } from '../../../src/net/rejoin-store';
 
 function memoryStorage() {
   const m = new Map<string, string>();
