@@ -43,6 +43,15 @@ import type {
 import { inertiaCap, inertiaSlot, iterationNoise, maxExponent, NOISE_TAIL, roundLayout, slotCount } from './round';
 import type { RoundConfig } from './round';
 
+/**
+ * A key holder that helped decrypt another holder's aggregate of an iteration postpones its own
+ * take-over by this many cycles (at least {@link MIN_TAKEOVER_PATIENCE_MS}): the requester is alive and
+ * decrypting. Taking over sooner splits the holders between two requesters (each holder answers one
+ * aggregate per iteration), and then neither reaches the threshold.
+ */
+export const TAKEOVER_PATIENCE_CYCLES = 100;
+export const MIN_TAKEOVER_PATIENCE_MS = 30_000;
+
 /** Early pushes (next iteration) buffered per participant at most. */
 export const MAX_EARLY_PUSHES = 64;
 
@@ -174,6 +183,8 @@ export class Participant {
   private early: { from: PeerId; msg: GossipPush }[] = [];
   private timers: Cancel[] = [];
   private answered = new Set<number>();
+  /** Iteration → clock time when this holder answered a lower-index holder's request for it. */
+  private answeredOther = new Map<number, number>();
   private readonly pause: ((ms: number) => Promise<void>) | undefined;
   private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -550,6 +561,16 @@ export class Participant {
     // Centroids of this iteration already arrived (current moved on), or we already asked.
     if (this.current !== iteration || this.phase !== 'gossip-done' || !this.state) return;
     if (this.request?.iteration === iteration) return;
+    const since = this.answeredOther.get(iteration);
+    if (since !== undefined) {
+      // Another holder is decrypting this iteration: give it time before taking over.
+      const patience = Math.max(MIN_TAKEOVER_PATIENCE_MS, TAKEOVER_PATIENCE_CYCLES * this.cfg.cycleMs);
+      const left = since + patience - this.clock.now();
+      if (left > 0) {
+        this.timers.push(this.clock.setTimer(left, () => this.enqueue(() => this.aggregate(iteration))));
+        return;
+      }
+    }
     this.frozen = true;
     const req: DecryptRequest = {
       type: MessageType.DecryptRequest, round: this.cfg.round, iteration, requester: this.holderIndex,
@@ -570,6 +591,7 @@ export class Participant {
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
     this.answered.add(msg.iteration);
+    if (msg.requester < this.holderIndex) this.answeredOther.set(msg.iteration, this.clock.now());
     this.onEvent({ type: 'answered', iteration: msg.iteration });
     const partials = this.sync ? this.sync.partialDecryptVector(share, msg.ciphertexts) : this.backend.partialDecryptVector(share, msg.ciphertexts);
     return after(partials, (ps) => {
