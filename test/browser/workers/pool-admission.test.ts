@@ -130,8 +130,10 @@ describe('crypto pool admission', () => {
     expect(pool.stats().holds).toBe(before.holds); // 0.1 ms × 8 elements per chunk < UNGATED_BELOW_MS
     expect(0.1 * 8).toBeLessThan(UNGATED_BELOW_MS);
     await expect(pool.decryptVector(sk, sum)).resolves.toEqual(a.map((x) => 2n * x));
-    // A real sizer: the first call of an operation runs a one-element probe first.
-    const probing = createCryptoPool({ size: 2, admission: null });
+    // A real sizer: the first call of an operation runs a one-element probe first. Its clock ticks 1 ms
+    // per reading, so measured costs (and thus the split) do not depend on the machine's load.
+    let tick = 0;
+    const probing = createCryptoPool({ size: 2, admission: null, now: () => ++tick });
     try {
       const key = await probing.generateKeyPair(256);
       await probing.encryptVector(key.publicKey, a);
