@@ -80,11 +80,18 @@ function timeOp(fn: (i: number) => void, reps: number): number {
     if (performance.now() - s >= 2 || batch >= 1 << 20) break;
     batch *= 2;
   }
+  // Each sample also repeats the batch until it spans ≥ 2 ms: a batch sized while the thread was
+  // descheduled can be far too small, and a sample of 0 ticks would make a median of 0 ms.
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
     const s = performance.now();
-    for (let i = 0; i < batch; i++) fn(i);
-    samples.push((performance.now() - s) / batch);
+    let calls = 0, elapsed = 0;
+    do {
+      for (let i = 0; i < batch; i++) fn(i);
+      calls += batch;
+      elapsed = performance.now() - s;
+    } while (elapsed < 2);
+    samples.push(elapsed / calls);
   }
   return median(samples);
 }
