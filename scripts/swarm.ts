@@ -222,6 +222,7 @@ async function main(): Promise<number> {
       k: run.k, T: dataset.T, L: run.seriesPerParticipant, lo: dataset.lo, hi: dataset.hi, iterations: run.iterations,
       epsilon: run.epsilon, strategy: run.strategy, smoothing: run.smoothing, keyBits: run.keyBits,
       population: run.population, dropout: run.churn, cycleMs: opts.cycleMs, initSeed: run.seed, holders: opts.holders,
+      ...(run.privateInertia ? { inertiaFraction: run.privateInertia } : {}),
     };
     process.stderr.write(`swarm: opening ${tabs} tabs `);
     const ppkm = run.protocol === 'ppkm' ? ppkmSetup(run, dataset, series, tabs) : null;
@@ -347,6 +348,11 @@ async function main(): Promise<number> {
         bytesPerParticipant: Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length),
         msPerParticipant: ms.reduce((a, b) => a + b, 0) / ms.length,
       });
+    }
+    // The private estimate of iteration ℓ's inertia arrives with ℓ + 1 (as in npm run sim).
+    for (const it of iterations) {
+      const estimate = perIter.find((r) => r.iteration === it.index + 1)?.priorInertia;
+      if (estimate !== undefined) it.privateInertia = estimate;
     }
     const last = perIter[perIter.length - 1]!;
     const stop = roundStopReason(aliveStates.map((st) => st.results.find((r) => r.final)));

@@ -25,7 +25,7 @@ export interface SwarmPageState {
   members: number;
   peers: number;
   /** Results in arrival order; the final one carries why the round stopped (`stopReason`). */
-  results: Array<{ iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; bytesSent: number; bytesReceived: number; cryptoMs: number; at: number; stopReason?: StopReason }>;
+  results: Array<{ iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; bytesSent: number; bytesReceived: number; cryptoMs: number; at: number; stopReason?: StopReason; priorInertia?: number }>;
   bytesSent: number;
   bytesReceived: number;
   cryptoMs: number;
@@ -149,6 +149,7 @@ function attach(s: RoundSession): void {
         state.results.push({
           iteration: e.iteration, final: e.final, centroids: e.centroids, epsilonSpent: e.epsilonSpent, bytesSent: state.bytesSent,
           bytesReceived: state.bytesReceived, cryptoMs: state.cryptoMs, at: performance.now(), ...(e.stopReason ? { stopReason: e.stopReason } : {}),
+          ...(e.priorInertia !== undefined ? { priorInertia: e.priorInertia } : {}),
         });
         break;
       }

@@ -92,7 +92,7 @@ describe('npm run swarm', () => {
   it('10 tabs over WebRTC with 2 tabs closed mid-round: the others finish with the same centroids', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'swarm-')), 'out.json');
     const r = await swarm(['--tabs', '10', '--dataset', 'italy', '--k', '3', '--iterations', '3', '--key-bits', '0',
-      '--population', '100000', '--churn', '0.2', '--cycle-ms', '80', '--json', json]);
+      '--population', '100000', '--churn', '0.2', '--cycle-ms', '80', '--private-inertia', '0.1', '--json', json]);
     expect(r.stderr + r.stdout).toMatch(/closed 2 tabs mid-round/);
     expect(r.code).toBe(0);
     const out = JSON.parse(readFileSync(json, 'utf8')) as RunResult & { swarm: { finishedTabs: number; closedTabs: number } };
@@ -105,6 +105,9 @@ describe('npm run swarm', () => {
     expect(out.final.centroids.length).toBeGreaterThan(0);
     expect(Number.isFinite(out.final.inertia)).toBe(true);
     expect(out.iterations.every((it) => it.bytesPerParticipant > 0)).toBe(true);
+    // The swarm's private inertia estimate of every iteration but the last (it arrives one iteration late).
+    expect(out.iterations.slice(0, -1).every((it) => Number.isFinite(it.privateInertia) && it.privateInertia! >= 0)).toBe(true);
+    expect(out.iterations.at(-1)!.privateInertia).toBeUndefined();
     // Why the round stopped, from the tabs' final results (BRIEF §7 `final.stopReason`), and printed.
     const reason = out.final.stopReason;
     expect(STOP_REASONS).toContain(reason);
