@@ -63,11 +63,14 @@ export function createOverlayDriver(opts: OverlayDriverOptions): OverlayDriver {
   const { overlay, host, clock } = opts;
   const period = opts.shufflePeriodMs ?? 10_000;
   const timeout = opts.shuffleTimeoutMs ?? 30_000;
+  const grace = opts.releaseGraceMs ?? 5_000;
+  for (const [name, v, min] of [['shufflePeriodMs', period, 0], ['shuffleTimeoutMs', timeout, 1], ['releaseGraceMs', grace, 0]] as const) {
+    if (!Number.isFinite(v) || v < min) throw new RangeError(`overlay: ${name} must be a finite number ≥ ${min}, got ${v}`);
+  }
   const stats: OverlayStats = { shufflesStarted: 0, shufflesCompleted: 0, shufflesFailed: 0, shufflesAnswered: 0, linksReleased: 0 };
   let stopped = false, shuffling = false;
   let cancelTimer: (() => void) | null = null;
   let cancelShuffleTimeout: (() => void) | null = null;
-  const grace = opts.releaseGraceMs ?? 5_000;
   let releaseCheck: (() => void) | null = null;
 
   const sync = async (): Promise<void> => {

@@ -139,6 +139,16 @@ describe('overlay: a Cyclon view turned into links', () => {
 });
 
 describe('overlay drivers on a fake network (Cyclon + want/release + shuffles)', () => {
+  it('refuses negative or non-finite timings, naming the option', () => {
+    const overlay = createOverlay({ self: 'a', degree: 4, rng: seededRng(1) });
+    const host = { has: () => false, connect: async () => false, disconnect: () => {}, send: () => false };
+    const mk = (o: object) => () => createOverlayDriver({ overlay, host, clock: manualClock(), ...o });
+    expect(mk({ shufflePeriodMs: -1 })).toThrow(/shufflePeriodMs must be a finite number ≥ 0, got -1/);
+    expect(mk({ releaseGraceMs: Number.NaN })).toThrow(/releaseGraceMs must be a finite number ≥ 0, got NaN/);
+    expect(mk({ shuffleTimeoutMs: 0 })).toThrow(/shuffleTimeoutMs must be a finite number ≥ 1, got 0/);
+    expect(mk({ shufflePeriodMs: 0, releaseGraceMs: 0 })).not.toThrow();
+  });
+
   it('60 members: the lobby star is released, degrees stay bounded, the graph stays connected while shuffling', async () => {
     for (const seed of [1, 2]) {
       const s = swarm(60, 6, seed);
