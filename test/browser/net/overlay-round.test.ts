@@ -48,8 +48,9 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
     expect(sum((o) => o.forwarded)).toBeGreaterThan(0);
     expect(sum((o) => o.receivedViaRelay)).toBeGreaterThan(0);
     expect(sum((o) => o.linksReleased)).toBeGreaterThan(0);
-    // No hub: once running, the creator does not keep a link to every member.
-    expect(creator.stats().peers).toBeLessThan(7);
+    // No hub: once the views settle (shuffles stop with the final result; unwanted links go after the
+    // 0.5 s grace), the creator does not keep a link to every member.
+    await expect.poll(() => creator.stats().peers, { timeout: 5000, interval: 250 }).toBeLessThan(7);
     for (const s of all) expect(s.stats().dropped).toEqual({});
   }, 120_000);
 
