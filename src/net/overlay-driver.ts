@@ -42,6 +42,9 @@ export interface OverlayStats {
   linksReleased: number;
 }
 
+/** Counters of a driver that has done nothing (yet). */
+export const NO_OVERLAY_STATS: Readonly<OverlayStats> = Object.freeze({ shufflesStarted: 0, shufflesCompleted: 0, shufflesFailed: 0, shufflesAnswered: 0, linksReleased: 0 });
+
 /** The running overlay of one participant. */
 export interface OverlayDriver {
   /** Dials, announces and releases as the overlay now says; resolves once this round of dials settled. */
@@ -67,7 +70,7 @@ export function createOverlayDriver(opts: OverlayDriverOptions): OverlayDriver {
   for (const [name, v, min] of [['shufflePeriodMs', period, 0], ['shuffleTimeoutMs', timeout, 1], ['releaseGraceMs', grace, 0]] as const) {
     if (!Number.isFinite(v) || v < min) throw new RangeError(`overlay: ${name} must be a finite number ≥ ${min}, got ${v}`);
   }
-  const stats: OverlayStats = { shufflesStarted: 0, shufflesCompleted: 0, shufflesFailed: 0, shufflesAnswered: 0, linksReleased: 0 };
+  const stats: OverlayStats = { ...NO_OVERLAY_STATS };
   let stopped = false, shuffling = false;
   let cancelTimer: (() => void) | null = null;
   let cancelShuffleTimeout: (() => void) | null = null;

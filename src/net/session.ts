@@ -38,7 +38,7 @@ import { decodeControl, encodeControl, isOverlayMessage, paramsFromWire, publicK
 import { ppkmGraph, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createMesh, type Mesh, type MeshStats } from './mesh';
 import { createOverlay, type Overlay } from './overlay';
-import { createOverlayDriver, type OverlayDriver, type OverlayStats } from './overlay-driver';
+import { createOverlayDriver, NO_OVERLAY_STATS, type OverlayDriver, type OverlayStats } from './overlay-driver';
 import { relaySignalling, type RelaySignalling, type RelayStats } from './relay-signalling';
 import { yieldingBackend } from './scheduler';
 import { createConnector, type PeerConnectionFactory } from './rtc';
@@ -125,16 +125,24 @@ export interface RejoinStore {
   save(state: RejoinState): void;
 }
 
+/** One released result of a round (iteration 0 = the public initial centroids). */
+export interface RoundResult {
+  iteration: number;
+  final: boolean;
+  centroids: number[][];
+  epsilonSpent: number;
+  /** Why the round stopped (final results). */
+  stopReason?: StopReason;
+  /** Private estimate of the inertia of the previous iteration's centroids (rounds with `inertiaFraction` > 0). */
+  priorInertia?: number;
+}
+
 /** What a session reports. */
 export type SessionEvent =
   | { type: 'lobby'; members: PeerId[]; holders: PeerId[]; status: RoundStatus }
   | { type: 'phase'; phase: 'connecting' | 'lobby' | 'dealing' | 'linking' | 'running' | 'finished' | 'refused'; detail?: string }
   | { type: 'iteration'; iteration: number; iterations: number }
-  | {
-    type: 'result'; iteration: number; final: boolean; centroids: number[][]; epsilonSpent: number; stopReason?: StopReason;
-    /** Private estimate of the inertia of the previous iteration's centroids (rounds with `inertiaFraction` > 0). */
-    priorInertia?: number;
-  }
+  | ({ type: 'result' } & RoundResult)
   | { type: 'peers'; peers: number }
   | { type: 'params'; params: RoundInfo }
   | { type: 'error'; error: string };
@@ -156,7 +164,7 @@ export interface RoundSession {
   /** Traffic totals of this tab, with its overlay upkeep (shuffles, released links, relayed signals). */
   stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats };
   /** Latest public centroids (iteration 0 = initial). */
-  readonly result: { iteration: number; centroids: number[][]; final: boolean; epsilonSpent: number; stopReason?: StopReason } | null;
+  readonly result: RoundResult | null;
   leave(): void;
 }
 
@@ -232,7 +240,7 @@ interface ParticipantSetup {
   pins: readonly PeerId[];
   /** Iterations a reloaded key holder already answered. */
   answered?: readonly number[];
-  onResult(r: RoundSession['result']): void;
+  onResult(r: RoundResult): void;
   onAnswered?(iteration: number): void;
 }
 
@@ -304,7 +312,7 @@ function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGe
       const pk = get.ppkm();
       const ps = pk?.stats();
       // PPkM traffic runs over the tab's own neighbour mesh: count both.
-      const upkeep = get.running()?.driver.stats() ?? { shufflesStarted: 0, shufflesCompleted: 0, shufflesFailed: 0, shufflesAnswered: 0, linksReleased: 0 };
+      const upkeep = get.running()?.driver.stats() ?? NO_OVERLAY_STATS;
       return {
         ...m, bytesSent: m.bytesSent + (ps?.bytesSent ?? 0), bytesReceived: m.bytesReceived + (ps?.bytesReceived ?? 0),
         cryptoMs: get.running()?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
@@ -348,7 +356,7 @@ function timedPpkm(inner: PpkmCrypto): { crypto: PpkmCrypto; ms(): number } {
   };
 }
 
-function runPpkm(core: Core, opts: SessionOptions, params: PpkmParams, round: number, neighbours: PeerId[], onResult: (r: NonNullable<RoundSession['result']>) => void): PpkmRun {
+function runPpkm(core: Core, opts: SessionOptions, params: PpkmParams, round: number, neighbours: PeerId[], onResult: (r: RoundResult) => void): PpkmRun {
   const inner = params.keyBits === 0 ? plainPpkmCrypto() : opts.crypto.ppkmCrypto?.(params.keyBits);
   if (!inner) throw new Error(`ppkm: this tab has no crypto for ${params.keyBits}-bit keys (SessionCrypto.ppkmCrypto)`);
   const { crypto, ms } = timedPpkm(inner);
@@ -515,7 +523,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     key.shares.length = 0; // the dealer keeps only its own share
     status = 'running';
     core.emit({ type: 'phase', phase: 'linking' });
-    running = runParticipant(core, opts, params, { share: myShare, members, pins: members, onResult: (r) => { result = r; if (r?.final) status = 'finished'; } });
+    running = runParticipant(core, opts, params, { share: myShare, members, pins: members, onResult: (r) => { result = r; if (r.final) status = 'finished'; } });
     await running.ready;
     await goWhenReady();
     // The lobby is over: the creator keeps only the links its overlay (or the other end) wants.
@@ -670,25 +678,25 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     linked = core.mesh.has(core.hub) || await core.mesh.connect(core.hub);
   }
   offUnavailable?.();
+  // 'bye' reaches the creator only over a link to it (none when rejoining through the members).
+  const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   if (!linked && keep.start && begin(keep.start.params, keep.start.members, null, [])) {
     // The creator is gone but this tab was in the round before its reload: it rejoins through the
     // members it knew (its overlay dials them; a new neighbour sends the latest public centroids).
     running!.driver.startShuffling();
     core.emit({ type: 'phase', phase: 'running' });
-    const leaveMembers = (): void => { running?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
-    return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leaveMembers);
+  } else {
+    if (!linked) {
+      core.mesh.close(); core.signalling.close();
+      if (unknownRound) throw new Error(`joinRound: refused: round ${round} does not exist or has ended (its creator is not on the signalling server)`);
+      throw new Error(`joinRound: cannot reach the round's creator (${round}): ${core.mesh.dialError(core.hub) ?? 'no link'}; is the round still open?`);
+    }
+    core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
+    const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
+    if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
+    if (!kept) persist({});
+    core.emit({ type: 'phase', phase: 'lobby' });
   }
-  if (!linked) {
-    core.mesh.close(); core.signalling.close();
-    if (unknownRound) throw new Error(`joinRound: refused: round ${round} does not exist or has ended (its creator is not on the signalling server)`);
-    throw new Error(`joinRound: cannot reach the round's creator (${round}): ${core.mesh.dialError(core.hub) ?? 'no link'}; is the round still open?`);
-  }
-  core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
-  const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
-  if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
-  if (!kept) persist({});
-  core.emit({ type: 'phase', phase: 'lobby' });
-  const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leave);
 }
 
