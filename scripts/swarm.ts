@@ -375,6 +375,10 @@ async function main(): Promise<number> {
         longTasksDuringRound: aliveStates.reduce((a, s) => a + s.longTasks, 0),
         longTaskMaxMsPerTab: aliveStates.map((s) => Math.round(s.longTaskMaxMs)),
         longTaskWorst: [...aliveStates].sort((a, b) => b.longTaskMaxMs - a.longTaskMaxMs)[0]?.longTaskLog.slice(0, 8) ?? [],
+        // The callbacks behind the longest script runs during the round, over all tabs.
+        netPerTab: aliveStates.map((s) => s.net ?? null),
+        longScriptsWorst: aliveStates.flatMap((s, tab) => s.scriptLog.filter((f) => f.phase === 'round').map((f) => ({ tab, ...f })))
+          .sort((a, b) => b.duration - a.duration).slice(0, 12),
         bytesSentPerTab: Math.round(aliveStates.reduce((a, s) => a + s.bytesSent, 0) / aliveStates.length),
         peersPerTab: aliveStates.reduce((a, s) => a + s.peers, 0) / aliveStates.length,
         maxHeapBytesPerTab: Math.max(...aliveStates.map((s) => s.heapBytes)),
@@ -394,6 +398,9 @@ async function main(): Promise<number> {
     console.log(stop.reason
       ? `stop: ${stop.reason}: ${describeStop(stop.reason, result.final.iterations)}${Object.keys(stop.counts).length > 1 ? ` (tabs: ${JSON.stringify(stop.counts)})` : ''}`
       : `stop: unknown (no tab reported a reason: ${JSON.stringify(stop.counts)})`);
+    const calls = aliveStates.map((st) => st.net).filter((n) => n !== undefined);
+    const slowestCall = calls.reduce<Record<string, number | string> | undefined>((w, n) => (!w || Number(n['slowestCallMs']) > Number(w['slowestCallMs']) ? n : w), undefined);
+    if (slowestCall) console.log(`WebRTC calls (paced, one per task): ${calls.reduce((a, n) => a + Number(n['webrtcCalls'] ?? 0), 0)} over all tabs, the slowest ${slowestCall['slowestCallMs']} ms (${slowestCall['slowestCall']})`);
     console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${run.json ? `, JSON → ${run.json}` : ''}`);
     if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;

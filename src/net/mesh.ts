@@ -66,12 +66,21 @@ export interface Mesh {
   close(): void;
 }
 
+/**
+ * Two links to one peer opened within this many ms, one dialled by each end, are a glare pair (both
+ * dialled at once), not a reload: a reloaded tab takes longer than this to load and dial again.
+ */
+export const GLARE_WINDOW_MS = 10_000;
+
+/** A live link, when it opened and which end dialled it. */
+interface Entry { link: Link; since: number; dialedBySelf: boolean }
+
 /** Creates a mesh over a dialer. */
 export function createMesh(opts: MeshOptions): Mesh {
   const { self, dialer, clock } = opts;
   const maxPending = opts.maxPending ?? 2;
   const maxLinks = opts.maxLinks ?? 64;
-  const links = new Map<PeerId, Link>();
+  const links = new Map<PeerId, Entry>();
   const waiting: PeerId[] = [];
   const waiters = new Map<PeerId, Array<(ok: boolean) => void>>();
   const dialing = new Set<PeerId>();
@@ -88,16 +97,28 @@ export function createMesh(opts: MeshOptions): Mesh {
     waiters.delete(peer);
   };
 
-  const adopt = (peer: PeerId, raw: RawChannel): void => {
+  /** A second link to a peer within the glare window that the other end dialled: both dialled at once. */
+  const isGlare = (current: Entry, dialedBySelf: boolean): boolean => current.dialedBySelf !== dialedBySelf && clock.now() - current.since < GLARE_WINDOW_MS;
+  const adopt = (peer: PeerId, raw: RawChannel, dialedBySelf: boolean): void => {
     if (closed) { raw.close(); return; }
-    // A peer only dials when it has no link to us: an existing link is a stale half (the peer
-    // reloaded) and the new one replaces it (reported as down, then up).
-    links.get(peer)?.close();
+    const current = links.get(peer);
+    if (current && isGlare(current, dialedBySelf)) {
+      // Both ends dialled at once and both links opened. Each end keeps the link dialled by the
+      // smaller id, whatever order the two opened in, so both keep the same one.
+      const newDialer = dialedBySelf ? self : peer;
+      const currentDialer = current.dialedBySelf ? self : peer;
+      if (currentDialer < newDialer) { raw.close(); settle(peer, true); return; }
+    }
+    // Otherwise a peer only dials when it has no link to us: an existing link is a stale half (the
+    // peer reloaded) and the new one replaces it, reported as up again. The new link is registered
+    // before the old one closes, so that close is not a link loss (which would re-dial at once,
+    // and the re-dial would replace the link at the other end: a loop).
     const link = createLink(raw, clock, opts.link);
-    links.set(peer, link);
+    links.set(peer, { link, since: clock.now(), dialedBySelf });
+    current?.link.close();
     link.onMessage((ch, p) => onMsg(peer, ch, p));
     link.onClose(() => {
-      if (links.get(peer) !== link) return;
+      if (links.get(peer)?.link !== link) return;
       links.delete(peer);
       const s = link.stats;
       closedTotals.bytesSent += s.bytesSent; closedTotals.bytesReceived += s.bytesReceived;
@@ -115,7 +136,7 @@ export function createMesh(opts: MeshOptions): Mesh {
       if (links.has(peer)) { settle(peer, true); continue; }
       dialing.add(peer);
       dialer.dial(peer).then(
-        (raw) => { dialing.delete(peer); dialErrors.delete(peer); adopt(peer, raw); pump(); },
+        (raw) => { dialing.delete(peer); dialErrors.delete(peer); adopt(peer, raw, true); pump(); },
         (e: unknown) => {
           dialing.delete(peer);
           if (!links.has(peer)) { dialFailures++; dialErrors.set(peer, e instanceof Error ? e.message : String(e)); settle(peer, false); }
@@ -125,7 +146,7 @@ export function createMesh(opts: MeshOptions): Mesh {
     }
   };
 
-  dialer.onIncoming((from, raw) => adopt(from, raw));
+  dialer.onIncoming((from, raw) => adopt(from, raw, false));
 
   return {
     self,
@@ -143,7 +164,7 @@ export function createMesh(opts: MeshOptions): Mesh {
       });
     },
     send(peer, channel, payload) {
-      const l = links.get(peer);
+      const l = links.get(peer)?.link;
       if (!l || l.closed) return false;
       try { l.send(channel, payload); return true; } catch { return false; }
     },
@@ -156,11 +177,11 @@ export function createMesh(opts: MeshOptions): Mesh {
       if (dialing.has(peer) && self < peer) return false;
       return links.size < maxLinks;
     },
-    disconnect(peer) { links.get(peer)?.close(); },
+    disconnect(peer) { links.get(peer)?.link.close(); },
     dialError: (peer) => dialErrors.get(peer),
     stats() {
       const s: MeshStats = { ...closedTotals, dialFailures, dropped: { ...dropped } };
-      for (const l of links.values()) {
+      for (const { link: l } of links.values()) {
         s.bytesSent += l.stats.bytesSent; s.bytesReceived += l.stats.bytesReceived;
         s.retries += l.stats.retries; s.unacked += l.stats.unacked;
         for (const [r, n] of Object.entries(l.stats.dropped)) s.dropped[r] = (s.dropped[r] ?? 0) + (n ?? 0);
@@ -170,7 +191,7 @@ export function createMesh(opts: MeshOptions): Mesh {
     close() {
       if (closed) return;
       closed = true;
-      for (const l of [...links.values()]) l.close();
+      for (const { link } of [...links.values()]) link.close();
       links.clear();
       for (const p of [...waiters.keys()]) settle(p, false);
       waiting.length = 0;

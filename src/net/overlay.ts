@@ -1,8 +1,10 @@
 /**
  * Bounded random overlay: which WebRTC links a participant keeps. No full mesh: each participant's
  * wanted peers are its Cyclon view (src/net/cyclon.ts, size max(2, ⌈D/2⌉), seeded from a random sample of the
- * round's members and reshuffled periodically), the other key holders (decryption traffic is
- * holder-to-holder). A link stays open while either end wants it, so the link degree is ≈ D
+ * round's members and reshuffled periodically) and, for key holders, a star around holder 1: holder 1
+ * collects the partial decryptions (it is the requester unless it is gone), so it wants every other
+ * holder and they want it. A full holder clique would open ℓ(ℓ − 1)/2 links at the round's start
+ * instead of ℓ − 1; a holder taking over from a lost holder 1 opens its links on demand. A link stays open while either end wants it, so the link degree is ≈ D
  * (out-view plus in-view); a link neither end wants is released. Each end tells the other when its
  * want flips ({@link Overlay.announcements}). A pin keeps a link without making it a gossip
  * neighbour (joiners and the creator during the lobby). Pure logic over an injected Rng: the
@@ -74,6 +76,8 @@ export function createOverlay(opts: OverlayOptions): Overlay {
   const cyclon = createCyclon({ self, viewSize, shuffleLength: Math.max(1, Math.ceil(viewSize / 2)), rng });
   const members = new Set<PeerId>();
   let holders = new Set<PeerId>();
+  /** Holder 1, the hub of the holders' star (undefined without holders). */
+  let primary: PeerId | undefined;
   const pinned = new Set<PeerId>();
   const linked = new Set<PeerId>();
   const planned = new Set<PeerId>();
@@ -91,8 +95,10 @@ export function createOverlay(opts: OverlayOptions): Overlay {
     }
     cyclon.seed(pool);
   };
+  /** Whether `p` is this holder's star partner: holder 1 and any other holder. */
+  const starPartner = (p: PeerId): boolean => holders.has(self) && holders.has(p) && (self === primary || p === primary);
   const wants = (p: PeerId): boolean =>
-    p !== self && (cyclon.has(p) || cyclon.inFlight === p || (holders.has(self) && holders.has(p)));
+    p !== self && (cyclon.has(p) || cyclon.inFlight === p || starPartner(p));
 
   return {
     self,
@@ -100,6 +106,7 @@ export function createOverlay(opts: OverlayOptions): Overlay {
     setMembers(m, h) {
       for (const p of m) if (p !== self) members.add(p);
       holders = new Set(h);
+      primary = h[0];
       seedFrom([...members].filter((p) => !gone.has(p)));
     },
     pin(peer, on) { if (on) pinned.add(peer); else pinned.delete(peer); },
@@ -113,11 +120,11 @@ export function createOverlay(opts: OverlayOptions): Overlay {
       // A view emptied by departures refills from the known members (shuffles alone could leave it empty).
       if (cyclon.inFlight === null && cyclon.ids().length < viewSize) seedFrom([...members].filter((p) => !gone.has(p)));
       const out: PeerId[] = [];
-      const candidates = [...cyclon.ids(), ...(cyclon.inFlight ? [cyclon.inFlight] : []), ...(holders.has(self) ? holders : []), ...pinned];
+      const candidates = [...cyclon.ids(), ...(cyclon.inFlight ? [cyclon.inFlight] : []), ...[...holders].filter(starPartner), ...pinned];
       for (const p of candidates) {
         if (p === self || linked.has(p) || planned.has(p) || gone.has(p) || out.includes(p)) continue;
-        // Holders form a clique: the smaller id dials (the other waits), which avoids glare.
-        if (holders.has(self) && holders.has(p) && !cyclon.has(p) && !pinned.has(p) && p < self) continue;
+        // Both ends of a star link want it: the smaller id dials (the other waits), which avoids glare.
+        if (starPartner(p) && !cyclon.has(p) && !pinned.has(p) && p < self) continue;
         out.push(p);
       }
       for (const p of out) planned.add(p);

@@ -4,7 +4,10 @@
  * so tests can substitute a fake and deployments can wrap it.
  * @module
  */
+import { realClock } from '../core/clock';
+import { secureRng } from '../core/rng';
 import type { PeerId } from '../core/transport';
+import { createCallPacer, type CallPacer, type CallPacerStats } from './call-pacer';
 import { fromDataChannel, type RawChannel } from './link';
 import type { Signal, Signalling } from './signalling';
 
@@ -21,6 +24,23 @@ export interface ConnectorOptions {
   timeoutMs?: number;
   /** Decides whether to answer an incoming offer (e.g. degree limit, glare rule). */
   accept?: (from: PeerId) => boolean;
+  /**
+   * Runs every WebRTC call of link set-up and teardown (construction, data channel, offer/answer,
+   * descriptions, candidates, close) alone in its own task, set-up first. Default:
+   * {@link defaultCallPacer}. See ./call-pacer for why.
+   */
+  pacer?: CallPacer;
+}
+
+/** Minimum gap between two WebRTC calls of one tab. */
+export const CALL_GAP_MS = 10;
+/** Random extra delay per call, so tabs reacting to the same event do not call at the same instant. */
+export const CALL_JITTER_MS = 15;
+
+/** The pacer tabs use: {@link CALL_GAP_MS} apart plus up to {@link CALL_JITTER_MS}, from secure randomness. */
+export function defaultCallPacer(): CallPacer {
+  const rng = secureRng();
+  return createCallPacer({ clock: realClock(), gapMs: CALL_GAP_MS, jitterMs: CALL_JITTER_MS, random: () => rng.nextFloat() });
 }
 
 /** Dials and answers WebRTC links. */
@@ -31,10 +51,13 @@ export interface Connector {
   onIncoming(fn: (from: PeerId, channel: RawChannel) => void): void;
   /** Attempts currently negotiating. */
   pending(): number;
+  /** The paced WebRTC calls so far and the slowest one. */
+  callStats(): CallPacerStats;
   close(): void;
 }
 
-interface Attempt { pc: RTCPeerConnection; remote: PeerId; remoteSet: boolean; early: RTCIceCandidateInit[]; fail(e: Error): void; timer: ReturnType<typeof setTimeout> }
+/** A link being negotiated; `pc` is null until the paced construction ran. */
+interface Attempt { pc: RTCPeerConnection | null; remote: PeerId; remoteSet: boolean; early: RTCIceCandidateInit[]; fail(e: Error): void; timer: ReturnType<typeof setTimeout> }
 
 /** Creates a connector bound to one signalling strategy. */
 export function createConnector(opts: ConnectorOptions): Connector {
@@ -42,51 +65,83 @@ export function createConnector(opts: ConnectorOptions): Connector {
   const factory = opts.factory ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
   const config: RTCConfiguration = { iceServers: opts.iceServers ?? [] };
   const timeoutMs = opts.timeoutMs ?? 20_000;
+  const pacer = opts.pacer ?? defaultCallPacer();
+  const closePc = (pc: RTCPeerConnection): void => pacer.run(() => pc.close(), 'lazy', 'close');
+  /** Starts one WebRTC call alone in a paced task; settles with its result. */
+  const paced = <T>(label: string, call: () => T | Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
+    pacer.run(() => { try { Promise.resolve(call()).then(resolve, reject); } catch (e) { reject(e); } }, 'urgent', label);
+  });
+  const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
   const attempts = new Map<string, Attempt>();
   let incoming: (from: PeerId, ch: RawChannel) => void = () => {};
   let counter = 0;
   let closed = false;
 
-  const wire = (conn: string, remote: PeerId, pc: RTCPeerConnection, reject: (e: Error) => void): Attempt => {
+  /** Registers an attempt before its connection exists, so signals arriving meanwhile are kept. */
+  const register = (conn: string, remote: PeerId, reject: (e: Error) => void): Attempt => {
+    let failed = false;
     const a: Attempt = {
-      pc, remote, remoteSet: false, early: [],
-      fail: (e) => { clearTimeout(a.timer); attempts.delete(conn); try { pc.close(); } catch { /* closed */ } reject(e); },
+      pc: null, remote, remoteSet: false, early: [],
+      fail: (e) => {
+        if (failed) return;
+        failed = true;
+        clearTimeout(a.timer); attempts.delete(conn);
+        if (a.pc) closePc(a.pc);
+        reject(e);
+      },
       timer: setTimeout(() => a.fail(new Error(`connect to ${remote} timed out after ${timeoutMs} ms`)), timeoutMs),
     };
     attempts.set(conn, a);
-    pc.onicecandidate = (e) => signalling.send(remote, { conn, kind: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null });
-    pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') a.fail(new Error(`ICE to ${remote} failed`)); };
     return a;
   };
 
-  const opened = (conn: string, a: Attempt, dc: RTCDataChannel): RawChannel => {
+  /** Whether the attempt still runs (not failed, timed out, opened or closed with the connector). */
+  const live = (conn: string, a: Attempt): boolean => !closed && attempts.get(conn) === a;
+
+  /** Creates the attempt's connection in a paced task; null if the attempt ended meanwhile. */
+  const construct = (conn: string, a: Attempt): Promise<RTCPeerConnection | null> => paced('construct', () => {
+    if (!live(conn, a)) return null;
+    const pc = a.pc = factory(config);
+    pc.onicecandidate = (e) => signalling.send(a.remote, { conn, kind: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null });
+    pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') a.fail(new Error(`ICE to ${a.remote} failed`)); };
+    return pc;
+  });
+
+  const opened = (conn: string, a: Attempt, pc: RTCPeerConnection, dc: RTCDataChannel): RawChannel => {
     clearTimeout(a.timer);
     attempts.delete(conn);
     const raw = fromDataChannel(dc);
-    // Closing the link closes the whole peer connection (frees its sockets).
-    const close = raw.close;
     const onClose = raw.onClose;
+    let closing = false;
     return {
       ...raw,
       get bufferedAmount() { return dc.bufferedAmount; },
-      close: () => { close(); a.pc.close(); },
+      // Closing the link closes the channel now (the remote end learns it at once) and the whole
+      // peer connection, which frees its sockets, later in a paced task.
+      close: () => {
+        if (closing) return;
+        closing = true;
+        dc.close();
+        closePc(pc);
+      },
       onClose: (fn) => {
         onClose(fn);
-        a.pc.onconnectionstatechange = () => { if (a.pc.connectionState === 'failed' || a.pc.connectionState === 'closed') fn(); };
+        pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed' || pc.connectionState === 'closed') fn(); };
       },
     };
   };
 
   const addCandidate = (a: Attempt, c: RTCIceCandidateInit | null): void => {
     if (!c) return;
-    if (!a.remoteSet) { a.early.push(c); return; }
-    a.pc.addIceCandidate(c).catch(() => { /* stale candidate */ });
+    const pc = a.pc;
+    if (!a.remoteSet || !pc) { a.early.push(c); return; }
+    paced('addIceCandidate', () => pc.addIceCandidate(c)).catch(() => { /* stale candidate, or the link closed meanwhile */ });
   };
 
-  const setRemote = async (a: Attempt, type: 'offer' | 'answer', sdp: string): Promise<void> => {
-    await a.pc.setRemoteDescription({ type, sdp });
+  const setRemote = async (a: Attempt, pc: RTCPeerConnection, type: 'offer' | 'answer', sdp: string): Promise<void> => {
+    await paced('setRemoteDescription', () => pc.setRemoteDescription({ type, sdp }));
     a.remoteSet = true;
-    for (const c of a.early.splice(0)) a.pc.addIceCandidate(c).catch(() => {});
+    for (const c of a.early.splice(0)) paced('addIceCandidate', () => pc.addIceCandidate(c)).catch(() => {});
   };
 
   // The server says nobody has that id: fail the attempts now instead of at the connect timeout.
@@ -102,25 +157,28 @@ export function createConnector(opts: ConnectorOptions): Connector {
       case 'offer': {
         if (a) return;
         if (opts.accept && !opts.accept(from)) { signalling.send(from, { conn: s.conn, kind: 'bye', reason: 'refused' }); return; }
-        const pc = factory(config);
-        const at = wire(s.conn, from, pc, () => {});
-        pc.ondatachannel = (e) => {
-          const dc = e.channel;
-          const fire = (): void => { incoming(from, opened(s.conn, at, dc)); };
-          if (dc.readyState === 'open') fire(); else dc.onopen = fire;
-        };
+        const at = register(s.conn, from, () => {});
         void (async () => {
           try {
-            await setRemote(at, 'offer', s.sdp);
-            const answer = await pc.createAnswer();
-            await pc.setLocalDescription(answer);
+            const pc = await construct(s.conn, at);
+            if (!pc) return;
+            pc.ondatachannel = (e) => {
+              const dc = e.channel;
+              const fire = (): void => { incoming(from, opened(s.conn, at, pc, dc)); };
+              if (dc.readyState === 'open') fire(); else dc.onopen = fire;
+            };
+            await setRemote(at, pc, 'offer', s.sdp);
+            if (!live(s.conn, at)) return;
+            const answer = await paced('createAnswer', () => pc.createAnswer());
+            if (!live(s.conn, at)) return;
+            await paced('setLocalDescription', () => pc.setLocalDescription(answer));
             signalling.send(from, { conn: s.conn, kind: 'answer', sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' });
-          } catch (e) { at.fail(e instanceof Error ? e : new Error(String(e))); }
+          } catch (e) { at.fail(asError(e)); }
         })();
         return;
       }
       case 'answer':
-        if (a && !a.remoteSet) setRemote(a, 'answer', s.sdp).catch((e: unknown) => a.fail(e instanceof Error ? e : new Error(String(e))));
+        if (a?.pc && !a.remoteSet) setRemote(a, a.pc, 'answer', s.sdp).catch((e: unknown) => a.fail(asError(e)));
         return;
       case 'candidate':
         if (a) addCandidate(a, s.candidate);
@@ -136,24 +194,29 @@ export function createConnector(opts: ConnectorOptions): Connector {
       if (closed) return Promise.reject(new Error('connector closed'));
       return new Promise<RawChannel>((resolve, reject) => {
         const conn = `${signalling.self}.${(counter++).toString(36)}`;
-        const pc = factory(config);
-        const a = wire(conn, remote, pc, reject);
-        const dc = pc.createDataChannel('chiaroscuro', { ordered: true });
-        dc.onopen = () => resolve(opened(conn, a, dc));
+        const a = register(conn, remote, reject);
         void (async () => {
           try {
-            const offer = await pc.createOffer();
-            await pc.setLocalDescription(offer);
+            const pc = await construct(conn, a);
+            if (!pc) return;
+            const dc = await paced('createDataChannel', () => pc.createDataChannel('chiaroscuro', { ordered: true }));
+            dc.onopen = () => resolve(opened(conn, a, pc, dc));
+            if (!live(conn, a)) return;
+            const offer = await paced('createOffer', () => pc.createOffer());
+            if (!live(conn, a)) return;
+            await paced('setLocalDescription', () => pc.setLocalDescription(offer));
             signalling.send(remote, { conn, kind: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
-          } catch (e) { a.fail(e instanceof Error ? e : new Error(String(e))); }
+          } catch (e) { a.fail(asError(e)); }
         })();
       });
     },
     onIncoming(fn) { incoming = fn; },
     pending: () => attempts.size,
+    callStats: () => pacer.stats(),
     close() {
       closed = true;
       for (const a of [...attempts.values()]) a.fail(new Error('connector closed'));
+      pacer.flush(); // closing: free every connection now
     },
   };
 }

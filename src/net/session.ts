@@ -41,7 +41,8 @@ import { createOverlay, type Overlay } from './overlay';
 import { createOverlayDriver, NO_OVERLAY_STATS, type OverlayDriver, type OverlayStats } from './overlay-driver';
 import { relaySignalling, type RelaySignalling, type RelayStats } from './relay-signalling';
 import { yieldingBackend } from './scheduler';
-import { createConnector, type PeerConnectionFactory } from './rtc';
+import { createConnector, type Connector, type PeerConnectionFactory } from './rtc';
+import type { CallPacerStats } from './call-pacer';
 import { isValidPeerId, peerjsSignalling, type PeerjsServerConfig, type Signalling } from './signalling';
 import { createWebRtcTransport, type WebRtcTransport } from './transport';
 
@@ -162,7 +163,8 @@ export interface RoundSession {
   /** Creator: deals the key and starts the round with the current members. */
   start(): Promise<void>;
   /** Traffic totals of this tab, with its overlay upkeep (shuffles, released links, relayed signals). */
-  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats };
+  /** `calls`: the tab's paced WebRTC calls and the slowest (see ./call-pacer). */
+  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats; calls?: CallPacerStats };
   /** Latest public centroids (iteration 0 = initial). */
   readonly result: RoundResult | null;
   leave(): void;
@@ -178,6 +180,8 @@ export function parseJoinLink(link: string): { round: string; secret: string } {
 }
 
 const HUB = (round: string): PeerId => `cs-${round}-hub`;
+/** A joiner sets up its participant within this many ms of receiving 'start' (uniformly spread). */
+export const START_SPREAD_MS = 150;
 const hex = (rng: Rng, bytes: number): string => [...rng.fillBytes(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 const b36 = (rng: Rng, n: number): string => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rng.nextUint32() % 36]).join('');
 
@@ -190,6 +194,7 @@ function sameSecret(a: string, b: string): boolean {
 
 interface Core {
   self: PeerId; round: string; hub: PeerId; mesh: Mesh; signalling: RelaySignalling; clock: Clock; rng: Rng;
+  connector: Connector;
   /** The running round's overlay (introducers are the relays of new links' signalling). */
   overlay: Overlay | null;
   emit(e: SessionEvent): void; listeners: Set<(e: SessionEvent) => void>;
@@ -213,7 +218,7 @@ function openCore(self: PeerId, round: string, opts: SessionOptions): Core {
   const mesh = ref.mesh = createMesh({ self, dialer: connector, clock, maxPending: 2, maxLinks: 5000 });
   const listeners = new Set<(e: SessionEvent) => void>();
   return ref.core = {
-    self, round, hub: HUB(round), mesh, signalling, clock, rng, listeners, overlay: null,
+    self, round, hub: HUB(round), mesh, signalling, connector, clock, rng, listeners, overlay: null,
     emit: (e) => { for (const l of [...listeners]) { try { l(e); } catch { /* a listener bug is not ours */ } } },
   };
 }
@@ -317,6 +322,7 @@ function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGe
         ...m, bytesSent: m.bytesSent + (ps?.bytesSent ?? 0), bytesReceived: m.bytesReceived + (ps?.bytesReceived ?? 0),
         cryptoMs: get.running()?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
         overlay: { ...upkeep, ...core.signalling.stats() },
+        calls: core.connector.callStats(),
       };
     },
     get result() { return get.result(); },
@@ -595,6 +601,8 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   let info: RoundInfo | null = keep.info ?? null;
   let result: RoundSession['result'] = null;
   let resolveJoin: (ok: true | string) => void = () => {};
+  /** 'start' arrived and the participant's set-up is scheduled; `left`: this tab left the round. */
+  let starting = false, left = false;
   const unpinHub = (): void => {
     if (!running?.overlay) return;
     running.overlay.pin(core.hub, false);
@@ -652,9 +660,17 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         return;
       }
       case 'start': {
-        if (running) return;
+        if (running || starting) return;
+        starting = true;
         persist({ start: { params: m.params, members: m.members }, ...(m.share ? { share: m.share } : {}) });
-        if (begin(m.params, m.members, m.share, [core.hub])) void running!.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
+        // Every joiner receives 'start' at the same instant, and setting up a participant takes a few
+        // ms of main-thread CPU: on a device running many tabs, starting them all in one burst makes
+        // each set-up wait for the others'. The round waits for every 'ready', so a short random
+        // delay costs nothing but spreads the set-ups.
+        core.clock.setTimer(core.rng.nextFloat() * START_SPREAD_MS, () => {
+          if (left) return;
+          if (begin(m.params, m.members, m.share, [core.hub])) void running!.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
+        });
         return;
       }
       case 'go':
@@ -679,7 +695,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   }
   offUnavailable?.();
   // 'bye' reaches the creator only over a link to it (none when rejoining through the members).
-  const leave = (): void => { core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
+  const leave = (): void => { left = true; core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   if (!linked && keep.start && begin(keep.start.params, keep.start.members, null, [])) {
     // The creator is gone but this tab was in the round before its reload: it rejoins through the
     // members it knew (its overlay dials them; a new neighbour sends the latest public centroids).

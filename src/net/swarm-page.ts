@@ -37,7 +37,14 @@ export interface SwarmPageState {
   longTaskMaxMsAll: number;
   /** The longest tasks (at most 20): start (ms since page load), duration and the phase they fell in. */
   longTaskLog: Array<{ start: number; duration: number; phase: string }>;
+  /**
+   * The longest script runs (Long Animation Frames API, at most 20): start, wall ms, phase, and what
+   * ran ("invoker function@file:char"). A long task's script run names the callback behind it.
+   */
+  scriptLog: Array<{ start: number; duration: number; phase: string; what: string }>;
   dropped: Record<string, number>;
+  /** Overlay upkeep, signalling routes and link counters of this tab (Chiaroscuro rounds). */
+  net?: Record<string, number | string>;
   errors: string[];
   /** Largest JS heap seen at a poll (sampled only there: never inside a protocol task). */
   heapBytes: number;
@@ -78,7 +85,7 @@ const iceServers = params.get('ice') ? (JSON.parse(params.get('ice')!) as RTCIce
 
 const state: SwarmPageState = {
   self: '', phase: 'idle', iteration: 0, members: 0, peers: 0, results: [], bytesSent: 0, bytesReceived: 0, cryptoMs: 0,
-  longTaskMaxMs: 0, longTasks: 0, longTaskMaxMsAll: 0, longTaskLog: [], dropped: {}, errors: [], heapBytes: 0,
+  longTaskMaxMs: 0, longTasks: 0, longTaskMaxMsAll: 0, longTaskLog: [], scriptLog: [], dropped: {}, errors: [], heapBytes: 0,
   resultsTotal: 0, contributed: [], rejoined: false, cryptoSlots: pool.slots, cryptoWaitMs: 0, cryptoHolds: 0,
 };
 let session: RoundSession | null = null;
@@ -104,6 +111,23 @@ try {
   }).observe({ type: 'longtask', buffered: true });
 } catch { /* longtask unsupported: reported as 0 */ }
 
+/** The Long Animation Frames API's script entries (Chromium ≥ 123), as far as they are read here. */
+interface ScriptTiming { startTime: number; duration: number; invoker?: string; sourceFunctionName?: string; sourceURL?: string; sourceCharPosition?: number }
+try {
+  new PerformanceObserver((list) => {
+    const log = state.scriptLog;
+    for (const e of list.getEntries() as Array<PerformanceEntry & { scripts?: ScriptTiming[] }>) {
+      for (const x of e.scripts ?? []) {
+        if (x.duration < 20 || (log.length >= 20 && x.duration <= log[log.length - 1]!.duration)) continue;
+        const file = (x.sourceURL ?? '').split('/').pop()?.split('?')[0] ?? '';
+        log.push({ start: Math.round(x.startTime), duration: Math.round(x.duration), phase: phaseAt(x.startTime), what: `${x.invoker ?? '?'} ${x.sourceFunctionName ?? ''}@${file}:${x.sourceCharPosition ?? -1}` });
+        log.sort((p, q) => q.duration - p.duration);
+        log.length = Math.min(log.length, 20);
+      }
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+} catch { /* unsupported: no attribution */ }
+
 function refresh(): void {
   if (ppkm) {
     const s = ppkm.stats();
@@ -126,6 +150,7 @@ function refresh(): void {
     const s = session.stats();
     state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.cryptoMs = s.cryptoMs; state.peers = s.peers;
     state.dropped = s.dropped; state.members = session.members().length;
+    state.net = { ...s.overlay, dialFailures: s.dialFailures, retries: s.retries, unacked: s.unacked, webrtcCalls: s.calls?.calls ?? 0, slowestCallMs: Math.round(s.calls?.slowestMs ?? 0), slowestCall: s.calls?.slowest ?? '' };
   }
   if (statusEl) statusEl.textContent = `${state.self} ${state.phase} iteration ${state.iteration} peers ${state.peers}`;
 }

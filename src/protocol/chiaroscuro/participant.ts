@@ -422,8 +422,10 @@ export class Participant {
       if (!pause) return this.startIteration(msg.iteration + 1);
       // A tab: every participant of the swarm receives the result at about the same moment, and on a
       // machine running many tabs their iteration starts (noise sampling, packing) would all land in
-      // one burst. A short random delay (< cycleMs/4, well inside the cycle schedule's slack) spreads them.
-      return pause(this.rng.nextFloat() * this.cfg.cycleMs / 4).then(() => {
+      // one burst. A random delay of less than one cycle spreads them; it is small next to the spread
+      // the encryptions already add (a device runs them one or a few at a time), and each
+      // participant's gossip cycles count from the end of its own encryption anyway.
+      return pause(this.rng.nextFloat() * this.cfg.cycleMs).then(() => {
         if (this.phase !== 'stopped' && this.centroidsIteration === msg.iteration) return this.startIteration(msg.iteration + 1);
       });
     };

@@ -92,13 +92,19 @@ describe('overlay: a Cyclon view turned into links', () => {
     expect(views.size).toBeGreaterThan(2);
   });
 
-  it('key holders want every other holder; the smaller id dials', () => {
-    const o = createOverlay({ self: 'h2', degree: 2, rng: seededRng(1) });
-    o.setMembers(['h1', 'h2', 'h3', 'x', 'y', 'z'], ['h1', 'h2', 'h3']);
-    const plan = o.plan();
-    expect(plan).toContain('h3');
-    expect(o.wants('h1') && o.wants('h3')).toBe(true);
-    expect(o.wants('x') || o.wants('y') || o.wants('z')).toBe(true);
+  it('key holders form a star around holder 1; the smaller id of a star link dials', () => {
+    const holders = ['h1', 'h2', 'h3', 'h4'];
+    const members = [...holders, 'x', 'y', 'z'];
+    const at = (self: string) => { const o = createOverlay({ self, degree: 2, rng: seededRng(1) }); o.setMembers(members, holders); return o; };
+    const h1 = at('h1'), h3 = at('h3'), x = at('x');
+    // Holder 1 wants every holder; the others want holder 1 but not each other (unless sampled).
+    expect(holders.slice(1).every((h) => h1.wants(h))).toBe(true);
+    expect(h3.wants('h1')).toBe(true);
+    for (const h of ['h2', 'h4']) expect(h3.wants(h)).toBe(h3.cyclon.has(h));
+    for (const h of holders) expect(x.wants(h)).toBe(x.cyclon.has(h));
+    // h1 < h3: holder 1 dials the star links; h3 waits for it (unless h1 is in its view).
+    expect(h1.plan()).toEqual(expect.arrayContaining(['h2', 'h3', 'h4']));
+    expect(h3.plan().includes('h1')).toBe(h3.cyclon.has('h1'));
   });
 
   it('a pin keeps a link but is no gossip neighbour; unwanted links are released after the grace only', () => {
