@@ -308,7 +308,12 @@ async function main(): Promise<number> {
         continue;
       }
       if (done === alive.length) break;
-      if (performance.now() > deadline) throw new Error(`timed out after ${opts.timeoutS} s (${done}/${alive.length} tabs finished; errors: ${errors.slice(0, 3).join('; ') || 'none'})`);
+      if (performance.now() > deadline) {
+        // What each tab was doing when the round stalled: enough to tell a lost decryption from a stuck link.
+        const stalled = alive.map((s) => ({ self: s.self, phase: s.phase, iteration: s.iteration, results: s.results.map((r) => r.iteration), peers: s.peers, contributed: s.contributed, dropped: s.dropped, protocol: s.protocol ?? null, net: s.net ?? null, errors: s.errors }));
+        await writeFile('swarm-timeout.json', JSON.stringify(stalled, null, 1));
+        throw new Error(`timed out after ${opts.timeoutS} s (${done}/${alive.length} tabs finished; errors: ${errors.slice(0, 3).join('; ') || 'none'}; per-tab state → swarm-timeout.json)`);
+      }
     }
     console.error('');
     for (const [i, cdp] of profilers.entries()) {

@@ -164,7 +164,7 @@ export interface RoundSession {
   start(): Promise<void>;
   /** Traffic totals of this tab, with its overlay upkeep (shuffles, released links, relayed signals). */
   /** `calls`: the tab's paced WebRTC calls and the slowest (see ./call-pacer). */
-  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats; calls?: CallPacerStats };
+  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats; calls?: CallPacerStats; protocol?: Participant['progress'] & { drops: Participant['drops'] } };
   /** Latest public centroids (iteration 0 = initial). */
   readonly result: RoundResult | null;
   leave(): void;
@@ -323,6 +323,7 @@ function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGe
         cryptoMs: get.running()?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
         overlay: { ...upkeep, ...core.signalling.stats() },
         calls: core.connector.callStats(),
+        ...(get.running() ? { protocol: { ...get.running()!.participant.progress, drops: { ...get.running()!.participant.drops } } } : {}),
       };
     },
     get result() { return get.result(); },

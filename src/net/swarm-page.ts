@@ -45,6 +45,8 @@ export interface SwarmPageState {
   dropped: Record<string, number>;
   /** Overlay upkeep, signalling routes and link counters of this tab (Chiaroscuro rounds). */
   net?: Record<string, number | string>;
+  /** The participant's phase, requested decryption and answered iterations, and its drops by reason. */
+  protocol?: unknown;
   errors: string[];
   /** Largest JS heap seen at a poll (sampled only there: never inside a protocol task). */
   heapBytes: number;
@@ -150,6 +152,7 @@ function refresh(): void {
     const s = session.stats();
     state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.cryptoMs = s.cryptoMs; state.peers = s.peers;
     state.dropped = s.dropped; state.members = session.members().length;
+    state.protocol = s.protocol ?? null;
     state.net = { ...s.overlay, dialFailures: s.dialFailures, retries: s.retries, unacked: s.unacked, webrtcCalls: s.calls?.calls ?? 0, slowestCallMs: Math.round(s.calls?.slowestMs ?? 0), slowestCall: s.calls?.slowest ?? '' };
   }
   if (statusEl) statusEl.textContent = `${state.self} ${state.phase} iteration ${state.iteration} peers ${state.peers}`;

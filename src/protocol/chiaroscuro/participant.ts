@@ -51,6 +51,16 @@ import type { RoundConfig } from './round';
  */
 export const TAKEOVER_PATIENCE_CYCLES = 100;
 export const MIN_TAKEOVER_PATIENCE_MS = 30_000;
+/**
+ * A requester asks the key holders that have not answered again after this many cycles (at least
+ * {@link MIN_REQUEST_RETRY_MS}): a request or a reply lost with a closing link would otherwise stall
+ * the iteration, since a holder answers one aggregate per iteration. A holder answers a repeated
+ * request for the same aggregate with the same partials (nothing new is released).
+ */
+export const REQUEST_RETRY_CYCLES = 30;
+export const MIN_REQUEST_RETRY_MS = 5_000;
+/** Repeats of one request at most (holders that are gone never answer; take-over handles that). */
+export const MAX_REQUEST_RETRIES = 6;
 
 /** Early pushes (next iteration) buffered per participant at most. */
 export const MAX_EARLY_PUSHES = 64;
@@ -121,6 +131,11 @@ export interface ParticipantOptions {
 /** A handler's completion: nothing (ran synchronously) or a promise (awaited an async backend). */
 type Step = void | Promise<void>;
 
+/** Element-wise equality of two ciphertext vectors. */
+function sameValues(a: readonly bigint[], b: readonly bigint[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** Runs `f` on `x` at once when `x` is a value (synchronous backend), after it when it is a promise. */
 function after<T>(x: T | Promise<T>, f: (v: T) => Step): Step {
   return x instanceof Promise ? x.then(f) : f(x);
@@ -183,6 +198,10 @@ export class Participant {
   private early: { from: PeerId; msg: GossipPush }[] = [];
   private timers: Cancel[] = [];
   private answered = new Set<number>();
+  /** When this participant's gossip of the current iteration ended (take-over patience counts from it). */
+  private gossipDoneAt = 0;
+  /** This holder's answer per iteration: to whom, for which aggregate, and the reply once computed. */
+  private replies = new Map<number, { requester: PeerId; exponent: number; ciphertexts: readonly bigint[]; reply: PartialDecryptionMsg | null }>();
   /** Iteration → clock time when this holder answered a lower-index holder's request for it. */
   private answeredOther = new Map<number, number>();
   private readonly pause: ((ms: number) => Promise<void>) | undefined;
@@ -240,6 +259,16 @@ export class Participant {
   /** Whether a key share is held. */
   get hasKeyShare(): boolean {
     return this.keyShare !== undefined;
+  }
+
+  /**
+   * Where this participant is in the round, for diagnosing a stalled one: its phase and iteration,
+   * the decryption it requested (iteration and partials received so far), and the iterations it
+   * answered as a key holder.
+   */
+  get progress(): { phase: string; iteration: number; requested: { iteration: number; partials: number } | null; answered: number[] } {
+    const r = this.request;
+    return { phase: this.phase, iteration: this.current, requested: r ? { iteration: r.iteration, partials: r.partials.size } : null, answered: [...this.answered] };
   }
 
   /**
@@ -522,6 +551,7 @@ export class Participant {
       return;
     }
     this.phase = 'gossip-done';
+    this.gossipDoneAt = this.clock.now();
     if (this.holderIndex > 0) {
       // Holder h waits 2 cycles of grace plus (h − 1) take-over slots: the first live holder aggregates.
       const wait = this.cfg.cycleMs * (2 + 4 * (this.holderIndex - 1));
@@ -573,6 +603,18 @@ export class Participant {
         return;
       }
     }
+    const first = this.cfg.holderIds[0];
+    if (this.holderIndex > 1 && first !== undefined && this.link.neighbours().includes(first)) {
+      // Holder 1 is linked, so alive: it may only be slow (its gossip can end seconds after ours on a
+      // loaded device). Taking over now would split the holders' answers between two requesters
+      // and neither would reach the threshold. Look again in a few cycles; after the patience, or
+      // once holder 1's link is gone, take over.
+      const patience = Math.max(MIN_TAKEOVER_PATIENCE_MS, TAKEOVER_PATIENCE_CYCLES * this.cfg.cycleMs);
+      if (this.clock.now() - this.gossipDoneAt < patience) {
+        this.timers.push(this.clock.setTimer(10 * this.cfg.cycleMs, () => this.enqueue(() => this.aggregate(iteration))));
+        return;
+      }
+    }
     this.frozen = true;
     const req: DecryptRequest = {
       type: MessageType.DecryptRequest, round: this.cfg.round, iteration, requester: this.holderIndex,
@@ -583,6 +625,19 @@ export class Participant {
       if (id === this.self) this.enqueue(() => this.onDecryptRequest(this.self, req));
       else this.link.send(id, req);
     }
+    this.scheduleRetry(req, 1);
+  }
+
+  /** Re-sends `req` to the holders whose partials are missing, until the iteration is released. */
+  private scheduleRetry(req: DecryptRequest, attempt: number): void {
+    if (attempt > MAX_REQUEST_RETRIES) return;
+    const every = Math.max(MIN_REQUEST_RETRY_MS, REQUEST_RETRY_CYCLES * this.cfg.cycleMs);
+    this.timers.push(this.clock.setTimer(every, () => this.enqueue(() => {
+      const r = this.request;
+      if (!r || r.iteration !== req.iteration || r.done || this.current !== req.iteration) return;
+      this.cfg.holderIds.forEach((id, i) => { if (id !== this.self && !r.partials.has(i + 1)) this.link.send(id, req); });
+      this.scheduleRetry(req, attempt + 1);
+    })));
   }
 
   private onDecryptRequest(from: PeerId, msg: DecryptRequest): Step {
@@ -590,9 +645,19 @@ export class Participant {
     if (this.holderIndex === 0 || !share) return this.drop(from, 'unexpected', 'decrypt request to a non-holder');
     if (this.cfg.holderIds[msg.requester - 1] !== from) return this.drop(from, 'unexpected', `requester ${msg.requester} is not ${from}`);
     if (msg.iteration < this.current) return this.drop(from, 'stale-iteration', `decrypt request for ${msg.iteration}`);
+    const prior = this.replies.get(msg.iteration);
+    if (prior && prior.requester === from && prior.exponent === msg.exponent && sameValues(prior.ciphertexts, msg.ciphertexts)) {
+      // The same requester asks again for the same aggregate (its request or our reply was lost):
+      // the same partials again release nothing new. Still computing: the reply follows.
+      if (prior.reply) this.link.send(from, prior.reply);
+      return;
+    }
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
     this.answered.add(msg.iteration);
+    const entry = { requester: from, exponent: msg.exponent, ciphertexts: msg.ciphertexts, reply: null as PartialDecryptionMsg | null };
+    this.replies.set(msg.iteration, entry);
+    this.replies.delete(msg.iteration - 2); // kept for the current and the previous iteration only
     if (msg.requester < this.holderIndex) this.answeredOther.set(msg.iteration, this.clock.now());
     this.onEvent({ type: 'answered', iteration: msg.iteration });
     const partials = this.sync ? this.sync.partialDecryptVector(share, msg.ciphertexts) : this.backend.partialDecryptVector(share, msg.ciphertexts);
@@ -601,6 +666,7 @@ export class Participant {
         type: MessageType.PartialDecryption, round: this.cfg.round, iteration: msg.iteration, holder: this.holderIndex,
         values: ps.map((p) => p.value),
       };
+      entry.reply = reply;
       if (from === this.self) return this.onPartial(this.self, reply);
       this.link.send(from, reply);
     });

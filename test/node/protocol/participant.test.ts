@@ -10,7 +10,7 @@ import { ciphertextCount, makeRoundConfig } from '../../../src/protocol/chiarosc
 import { MemoryNetwork } from '../../../src/sim/network';
 import { VirtualClock } from '../../../src/sim/virtual-clock';
 
-function setup(N: number, answered: Record<number, number[]> = {}, events: Array<[number, string, number]> = []) {
+function setup(N: number, answered: Record<number, number[]> = {}, events: Array<[number, string, number]> = [], loseFirstReplies = false) {
   const ids = Array.from({ length: N }, (_, i) => `p${i}`);
   const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
   const cfg = makeRoundConfig({
@@ -22,10 +22,21 @@ function setup(N: number, answered: Record<number, number[]> = {}, events: Array
   net.buildOverlay([...ids, 'mallory'], 3);
   const backend = plainBackend(dealt.publicKey);
   const rng = seededRng(2);
+  const lost: string[] = [];
   const ps = ids.map((id, i) => {
     const t = net.transport(id);
+    const wire = codecLink(t, backend.ciphertextBytes);
+    // Optionally each holder's first partial decryption of each iteration is lost on the way.
+    const link = !loseFirstReplies ? wire : {
+      ...wire,
+      send: (to: string, msg: Parameters<typeof wire.send>[1]) => {
+        const key = `${id}:${msg.type === MessageType.PartialDecryption ? msg.iteration : ''}`;
+        if (msg.type === MessageType.PartialDecryption && !lost.includes(key)) { lost.push(key); return; }
+        wire.send(to, msg);
+      },
+    };
     const p: Participant = new Participant({
-      config: cfg, link: codecLink(t, backend.ciphertextBytes), clock, backend, rng: seededRng(100 + i),
+      config: cfg, link, clock, backend, rng: seededRng(100 + i),
       data: [[1 + 8 * (i % 2) + rng.nextFloat(), 1, 1 + 8 * (i % 2)]], keyShare: i < 3 ? dealt.shares[i] : undefined,
       onWork: (w) => clock.track(w), answered: answered[i],
       onEvent: (e) => { if (e.type === 'answered') events.push([i, e.type, e.iteration]); },
@@ -34,7 +45,7 @@ function setup(N: number, answered: Record<number, number[]> = {}, events: Array
     return p;
   });
   const mallory = net.transport('mallory');
-  return { cfg, clock, ps, mallory, width: backend.ciphertextBytes, n: dealt.publicKey.n };
+  return { cfg, clock, ps, mallory, width: backend.ciphertextBytes, n: dealt.publicKey.n, lost };
 }
 
 describe('Participant under bad input', () => {
@@ -119,5 +130,51 @@ describe('key-holder take-over', () => {
     // Without patience h2 would ask at 4 cycles of gossip + 6 cycles of take-over wait ≈ 1 s.
     expect(requests.length).toBeGreaterThan(0); // h1 never released: h2 does take over in the end…
     expect(Math.min(...requests.map((r) => r.at))).toBeGreaterThanOrEqual(answered!.at + 30_000); // …but only after the patience
+  });
+});
+
+describe('lost decryption messages', () => {
+  it('the requester asks again; holders re-send the same partials without decrypting twice, and the round finishes', async () => {
+    const events: Array<[number, string, number]> = [];
+    const { clock, ps, lost } = setup(6, {}, events, true);
+    ps[0]!.start();
+    await clock.run();
+    expect(lost.length).toBeGreaterThanOrEqual(2); // replies were lost in both iterations
+    for (const p of ps) expect(p.done).toBe(true);
+    // Each holder decrypted each iteration once: the repeats were re-sends of the same reply.
+    for (const holder of [0, 1, 2]) for (const iteration of [1, 2]) {
+      expect(events.filter(([i, , it]) => i === holder && it === iteration).length).toBeLessThanOrEqual(1);
+    }
+    expect(ps.every((p) => p.centroids.length > 0)).toBe(true);
+  });
+});
+
+describe('take-over while holder 1 is linked', () => {
+  it('holder 2 waits while holder 1 is a live neighbour and takes over soon after its link is gone', async () => {
+    const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
+    const cfg = makeRoundConfig({
+      round: 'test', k: 2, T: 3, L: 1, lo: 0, hi: 10, iterations: 2, epsilon: 1, strategy: 'uniform', smoothing: 1,
+      keyBits: 0, holderIds: ['h1', 'h2', 'h3'], publicKey: dealt.publicKey, participants: 3, noise: false, cycles: 4, cycleMs: 100,
+    });
+    const run = async (loseH1At: number | null) => {
+      const clock = new VirtualClock();
+      const neighbours = ['h1', 'h3'];
+      const sent: Array<{ to: string; type: number; at: number }> = [];
+      const h2 = new Participant({
+        config: cfg, clock, backend: plainBackend(dealt.publicKey), rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1],
+        link: { self: 'h2', neighbours: () => neighbours, send: (to, msg) => { sent.push({ to, type: msg.type, at: clock.now() }); } },
+        onWork: (w) => clock.track(w),
+      });
+      h2.receive('h1', { type: MessageType.Centroids, round: 'test', iteration: 0, final: false, epsilonSpent: 0, centroids: cfg.initialCentroids.map((c) => Float64Array.from(c)) });
+      if (loseH1At !== null) clock.setTimer(loseH1At, () => { neighbours.splice(neighbours.indexOf('h1'), 1); });
+      await clock.run();
+      return Math.min(...sent.filter((x) => x.type === MessageType.DecryptRequest).map((x) => x.at));
+    };
+    // Linked all along: only after the patience (30 s) counted from the end of its gossip (~0.5 s).
+    expect(await run(null)).toBeGreaterThanOrEqual(30_000);
+    // Holder 1's link goes at 5 s: holder 2 takes over within 10 cycles (1 s) of noticing.
+    const at = await run(5_000);
+    expect(at).toBeGreaterThanOrEqual(5_000);
+    expect(at).toBeLessThanOrEqual(6_100);
   });
 });
