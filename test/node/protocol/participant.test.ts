@@ -104,13 +104,19 @@ describe('Participant under bad input', () => {
   });
 });
 
+/** Three key holders h1..h3 (2 of 3), 4 cycles of 100 ms, no noise: for take-over tests of one holder. */
+function holderTrio() {
+  const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
+  const cfg = makeRoundConfig({
+    round: 'test', k: 2, T: 3, L: 1, lo: 0, hi: 10, iterations: 2, epsilon: 1, strategy: 'uniform', smoothing: 1,
+    keyBits: 0, holderIds: ['h1', 'h2', 'h3'], publicKey: dealt.publicKey, participants: 3, noise: false, cycles: 4, cycleMs: 100,
+  });
+  return { dealt, cfg };
+}
+
 describe('key-holder take-over', () => {
   it('a holder that helped another holder decrypt an iteration waits before taking over, then takes over', async () => {
-    const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
-    const cfg = makeRoundConfig({
-      round: 'test', k: 2, T: 3, L: 1, lo: 0, hi: 10, iterations: 2, epsilon: 1, strategy: 'uniform', smoothing: 1,
-      keyBits: 0, holderIds: ['h1', 'h2', 'h3'], publicKey: dealt.publicKey, participants: 3, noise: false, cycles: 4, cycleMs: 100,
-    });
+    const { dealt, cfg } = holderTrio();
     const clock = new VirtualClock();
     const backend = plainBackend(dealt.publicKey);
     const sent: Array<{ to: string; type: number; at: number }> = [];
@@ -151,11 +157,7 @@ describe('lost decryption messages', () => {
 
 describe('take-over while holder 1 is linked', () => {
   it('holder 2 waits while holder 1 is a live neighbour and takes over soon after its link is gone', async () => {
-    const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
-    const cfg = makeRoundConfig({
-      round: 'test', k: 2, T: 3, L: 1, lo: 0, hi: 10, iterations: 2, epsilon: 1, strategy: 'uniform', smoothing: 1,
-      keyBits: 0, holderIds: ['h1', 'h2', 'h3'], publicKey: dealt.publicKey, participants: 3, noise: false, cycles: 4, cycleMs: 100,
-    });
+    const { dealt, cfg } = holderTrio();
     const run = async (loseH1At: number | null) => {
       const clock = new VirtualClock();
       const neighbours = ['h1', 'h3'];
