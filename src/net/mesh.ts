@@ -118,12 +118,13 @@ export function createMesh(opts: MeshOptions): Mesh {
     current?.link.close();
     link.onMessage((ch, p) => onMsg(peer, ch, p));
     link.onClose(() => {
-      if (links.get(peer)?.link !== link) return;
-      links.delete(peer);
+      // Every link's traffic counts once, when it closes, also a replaced one (no longer in `links`).
       const s = link.stats;
       closedTotals.bytesSent += s.bytesSent; closedTotals.bytesReceived += s.bytesReceived;
       closedTotals.retries += s.retries; closedTotals.unacked += s.unacked;
       for (const [r, n] of Object.entries(s.dropped)) dropped[r] = (dropped[r] ?? 0) + (n ?? 0);
+      if (links.get(peer)?.link !== link) return;
+      links.delete(peer);
       if (!closed) onPeerFn(peer, false);
     });
     settle(peer, true);

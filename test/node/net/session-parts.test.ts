@@ -156,6 +156,10 @@ describe('mesh: a reloaded peer re-dials', () => {
     const got: string[] = [];
     hub.onMessage((from, _ch, p) => got.push(`${from}:${p[0]}`));
     expect(await a1.connect('hub')).toBe(true);
+    a1.send('hub', Channel.Control, Uint8Array.of(5));
+    net.flush();
+    const receivedOnStale = hub.stats().bytesReceived;
+    expect(receivedOnStale).toBeGreaterThan(0);
     expect(hub.accepts('a')).toBe(true); // linked, yet a re-dial is accepted (the peer lost its side)
     // The tab reloads: same id, fresh mesh, no link on its side; the hub still holds the old one.
     const a2 = net.add('a');
@@ -169,8 +173,10 @@ describe('mesh: a reloaded peer re-dials', () => {
     a2.send('hub', Channel.Control, Uint8Array.of(7));
     hub.send('a', Channel.Control, Uint8Array.of(8));
     net.flush();
-    expect(got).toEqual(['a:7']);
+    expect(got).toEqual(['a:5', 'a:7']);
     expect(a2got).toEqual(['hub:8']);
+    // The stale link's traffic still counts after it was replaced: the new link adds to it.
+    expect(hub.stats().bytesReceived).toBeGreaterThanOrEqual(2 * receivedOnStale);
     expect(hub.accepts('hub')).toBe(false);
   });
 });
