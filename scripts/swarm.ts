@@ -17,7 +17,7 @@ import { assignParticipants, loadDataset } from '../src/data/index';
 import { createEvaluator } from '../src/sim/evaluator';
 import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
 import type { IterationReport, RunConfig, RunResult } from '../src/sim/contract';
-import type { SwarmPageState } from '../src/net/swarm-page';
+import type { SwarmNetStats, SwarmPageState } from '../src/net/swarm-page';
 import type { RoundChoice } from '../src/net/session';
 import { initialCentroids } from '../src/core/initial-centroids';
 import type { Dataset } from '../src/data/types';
@@ -380,8 +380,8 @@ async function main(): Promise<number> {
         longTasksDuringRound: aliveStates.reduce((a, s) => a + s.longTasks, 0),
         longTaskMaxMsPerTab: aliveStates.map((s) => Math.round(s.longTaskMaxMs)),
         longTaskWorst: [...aliveStates].sort((a, b) => b.longTaskMaxMs - a.longTaskMaxMs)[0]?.longTaskLog.slice(0, 8) ?? [],
-        // The callbacks behind the longest script runs during the round, over all tabs.
         netPerTab: aliveStates.map((s) => s.net ?? null),
+        // The callbacks behind the longest script runs during the round, over all tabs.
         longScriptsWorst: aliveStates.flatMap((s, tab) => s.scriptLog.filter((f) => f.phase === 'round').map((f) => ({ tab, ...f })))
           .sort((a, b) => b.duration - a.duration).slice(0, 12),
         bytesSentPerTab: Math.round(aliveStates.reduce((a, s) => a + s.bytesSent, 0) / aliveStates.length),
@@ -403,9 +403,9 @@ async function main(): Promise<number> {
     console.log(stop.reason
       ? `stop: ${stop.reason}: ${describeStop(stop.reason, result.final.iterations)}${Object.keys(stop.counts).length > 1 ? ` (tabs: ${JSON.stringify(stop.counts)})` : ''}`
       : `stop: unknown (no tab reported a reason: ${JSON.stringify(stop.counts)})`);
-    const calls = aliveStates.map((st) => st.net).filter((n) => n !== undefined);
-    const slowestCall = calls.reduce<Record<string, number | string> | undefined>((w, n) => (!w || Number(n['slowestCallMs']) > Number(w['slowestCallMs']) ? n : w), undefined);
-    if (slowestCall) console.log(`WebRTC calls (paced, one per task): ${calls.reduce((a, n) => a + Number(n['webrtcCalls'] ?? 0), 0)} over all tabs, the slowest ${slowestCall['slowestCallMs']} ms (${slowestCall['slowestCall']})`);
+    const nets = aliveStates.flatMap((st) => (st.net ? [st.net] : []));
+    const slowest = nets.reduce<SwarmNetStats | undefined>((w, n) => (!w || n.slowestCallMs > w.slowestCallMs ? n : w), undefined);
+    if (slowest) console.log(`WebRTC calls (paced, one per task): ${nets.reduce((a, n) => a + n.webrtcCalls, 0)} over all tabs, the slowest ${slowest.slowestCallMs} ms (${slowest.slowestCall})`);
     console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${run.json ? `, JSON → ${run.json}` : ''}`);
     if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;

@@ -138,6 +138,9 @@ export interface RoundResult {
   priorInertia?: number;
 }
 
+/** A running participant's progress and its drops by reason (for diagnosing a stalled round). */
+export type ParticipantProgress = Participant['progress'] & { drops: Participant['drops'] };
+
 /** What a session reports. */
 export type SessionEvent =
   | { type: 'lobby'; members: PeerId[]; holders: PeerId[]; status: RoundStatus }
@@ -164,7 +167,7 @@ export interface RoundSession {
   start(): Promise<void>;
   /** Traffic totals of this tab, with its overlay upkeep (shuffles, released links, relayed signals). */
   /** `calls`: the tab's paced WebRTC calls and the slowest (see ./call-pacer). */
-  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats; calls?: CallPacerStats; protocol?: Participant['progress'] & { drops: Participant['drops'] } };
+  stats(): MeshStats & { cryptoMs: number; peers: number; overlay?: OverlayStats & RelayStats; calls?: CallPacerStats; protocol?: ParticipantProgress };
   /** Latest public centroids (iteration 0 = initial). */
   readonly result: RoundResult | null;
   leave(): void;
@@ -316,14 +319,15 @@ function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGe
       const m = core.mesh.stats();
       const pk = get.ppkm();
       const ps = pk?.stats();
+      const run = get.running();
       // PPkM traffic runs over the tab's own neighbour mesh: count both.
-      const upkeep = get.running()?.driver.stats() ?? NO_OVERLAY_STATS;
+      const upkeep = run?.driver.stats() ?? NO_OVERLAY_STATS;
       return {
         ...m, bytesSent: m.bytesSent + (ps?.bytesSent ?? 0), bytesReceived: m.bytesReceived + (ps?.bytesReceived ?? 0),
-        cryptoMs: get.running()?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
+        cryptoMs: run?.backend.elapsedMs() ?? pk?.cryptoMs() ?? 0, peers: ps ? ps.peers : core.mesh.peers().length,
         overlay: { ...upkeep, ...core.signalling.stats() },
         calls: core.connector.callStats(),
-        ...(get.running() ? { protocol: { ...get.running()!.participant.progress, drops: { ...get.running()!.participant.drops } } } : {}),
+        ...(run ? { protocol: { ...run.participant.progress, drops: { ...run.participant.drops } } } : {}),
       };
     },
     get result() { return get.result(); },

@@ -15,7 +15,16 @@ import type { PpkmParams } from '../protocol/ppkm/params';
 import type { StopReason } from '../core/termination';
 import { poolPpkmCrypto, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { sessionRejoinStore } from './rejoin-store';
-import { createRound, joinRound, type RoundChoice, type RoundSession, type SessionCrypto, type SessionEvent } from './session';
+import { createRound, joinRound, type ParticipantProgress, type RoundChoice, type RoundSession, type SessionCrypto, type SessionEvent } from './session';
+import type { OverlayStats } from './overlay-driver';
+import type { RelayStats } from './relay-signalling';
+
+/** A tab's network counters as the runner reads them. */
+export type SwarmNetStats = Partial<OverlayStats & RelayStats> & {
+  dialFailures: number; retries: number; unacked: number;
+  /** WebRTC calls run by the tab's call pacer, and the slowest one (wall ms and its label). */
+  webrtcCalls: number; slowestCallMs: number; slowestCall: string;
+};
 
 /** What the runner reads back. */
 export interface SwarmPageState {
@@ -43,10 +52,10 @@ export interface SwarmPageState {
    */
   scriptLog: Array<{ start: number; duration: number; phase: string; what: string }>;
   dropped: Record<string, number>;
-  /** Overlay upkeep, signalling routes and link counters of this tab (Chiaroscuro rounds). */
-  net?: Record<string, number | string>;
+  /** Overlay upkeep, signalling routes, link counters and paced WebRTC calls of this tab (Chiaroscuro rounds). */
+  net?: SwarmNetStats;
   /** The participant's phase, requested decryption and answered iterations, and its drops by reason. */
-  protocol?: unknown;
+  protocol?: ParticipantProgress | null;
   errors: string[];
   /** Largest JS heap seen at a poll (sampled only there: never inside a protocol task). */
   heapBytes: number;
@@ -95,20 +104,26 @@ let ppkm: PpkmTab | null = null;
 /** PPkM: the stop threshold and the largest centroid move of the node's latest iteration. */
 let ppkmStop = { epsStop: 0, moved: Infinity };
 const statusEl = document.getElementById('status');
+/** Entries kept in each of the long-task and script logs. */
+const LOG_LENGTH = 20;
 
 // The round's span on this tab: from 'linking' (parameters received) to the final result.
 const span = { from: Infinity, to: Infinity };
 const inRound = (t: number): boolean => t >= span.from && t <= span.to;
 const phaseAt = (t: number): string => (t < span.from ? 'before' : t <= span.to ? 'round' : 'after');
+/** Adds `entry` to `log`, which keeps the {@link LOG_LENGTH} longest entries, longest first. */
+function keepLongest<E extends { duration: number }>(log: E[], entry: E): void {
+  if (log.length >= LOG_LENGTH && entry.duration <= log[log.length - 1]!.duration) return;
+  log.push(entry);
+  log.sort((a, b) => b.duration - a.duration);
+  log.length = Math.min(log.length, LOG_LENGTH);
+}
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       state.longTaskMaxMsAll = Math.max(state.longTaskMaxMsAll, e.duration);
       if (inRound(e.startTime)) { state.longTasks++; state.longTaskMaxMs = Math.max(state.longTaskMaxMs, e.duration); }
-      const log = state.longTaskLog;
-      log.push({ start: Math.round(e.startTime), duration: Math.round(e.duration), phase: phaseAt(e.startTime) });
-      log.sort((a, b) => b.duration - a.duration);
-      log.length = Math.min(log.length, 20);
+      keepLongest(state.longTaskLog, { start: Math.round(e.startTime), duration: Math.round(e.duration), phase: phaseAt(e.startTime) });
     }
   }).observe({ type: 'longtask', buffered: true });
 } catch { /* longtask unsupported: reported as 0 */ }
@@ -117,14 +132,11 @@ try {
 interface ScriptTiming { startTime: number; duration: number; invoker?: string; sourceFunctionName?: string; sourceURL?: string; sourceCharPosition?: number }
 try {
   new PerformanceObserver((list) => {
-    const log = state.scriptLog;
     for (const e of list.getEntries() as Array<PerformanceEntry & { scripts?: ScriptTiming[] }>) {
       for (const x of e.scripts ?? []) {
-        if (x.duration < 20 || (log.length >= 20 && x.duration <= log[log.length - 1]!.duration)) continue;
+        if (x.duration < 20) continue;
         const file = (x.sourceURL ?? '').split('/').pop()?.split('?')[0] ?? '';
-        log.push({ start: Math.round(x.startTime), duration: Math.round(x.duration), phase: phaseAt(x.startTime), what: `${x.invoker ?? '?'} ${x.sourceFunctionName ?? ''}@${file}:${x.sourceCharPosition ?? -1}` });
-        log.sort((p, q) => q.duration - p.duration);
-        log.length = Math.min(log.length, 20);
+        keepLongest(state.scriptLog, { start: Math.round(x.startTime), duration: Math.round(x.duration), phase: phaseAt(x.startTime), what: `${x.invoker ?? '?'} ${x.sourceFunctionName ?? ''}@${file}:${x.sourceCharPosition ?? -1}` });
       }
     }
   }).observe({ type: 'long-animation-frame', buffered: true });
@@ -174,11 +186,8 @@ function attach(s: RoundSession): void {
       case 'error': state.errors.push(e.error); break;
       case 'result': {
         refresh();
-        state.results.push({
-          iteration: e.iteration, final: e.final, centroids: e.centroids, epsilonSpent: e.epsilonSpent, bytesSent: state.bytesSent,
-          bytesReceived: state.bytesReceived, cryptoMs: state.cryptoMs, at: performance.now(), ...(e.stopReason ? { stopReason: e.stopReason } : {}),
-          ...(e.priorInertia !== undefined ? { priorInertia: e.priorInertia } : {}),
-        });
+        const { type: _, ...result } = e;
+        state.results.push({ ...result, bytesSent: state.bytesSent, bytesReceived: state.bytesReceived, cryptoMs: state.cryptoMs, at: performance.now() });
         break;
       }
       default: break;

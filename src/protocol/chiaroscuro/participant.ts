@@ -200,10 +200,11 @@ export class Participant {
   private answered = new Set<number>();
   /** When this participant's gossip of the current iteration ended (take-over patience counts from it). */
   private gossipDoneAt = 0;
-  /** This holder's answer per iteration: to whom, for which aggregate, and the reply once computed. */
-  private replies = new Map<number, { requester: PeerId; exponent: number; ciphertexts: readonly bigint[]; reply: PartialDecryptionMsg | null }>();
-  /** Iteration → clock time when this holder answered a lower-index holder's request for it. */
-  private answeredOther = new Map<number, number>();
+  /**
+   * This holder's answer per iteration: to whom (id and holder index), when, for which aggregate, and
+   * the reply once computed.
+   */
+  private replies = new Map<number, { requester: PeerId; requesterIndex: number; at: number; exponent: number; ciphertexts: readonly bigint[]; reply: PartialDecryptionMsg | null }>();
   private readonly pause: ((ms: number) => Promise<void>) | undefined;
   private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -593,11 +594,11 @@ export class Participant {
     // Centroids of this iteration already arrived (current moved on), or we already asked.
     if (this.current !== iteration || this.phase !== 'gossip-done' || !this.state) return;
     if (this.request?.iteration === iteration) return;
-    const since = this.answeredOther.get(iteration);
-    if (since !== undefined) {
+    const patience = Math.max(MIN_TAKEOVER_PATIENCE_MS, TAKEOVER_PATIENCE_CYCLES * this.cfg.cycleMs);
+    const answered = this.replies.get(iteration);
+    if (answered && answered.requesterIndex < this.holderIndex) {
       // Another holder is decrypting this iteration: give it time before taking over.
-      const patience = Math.max(MIN_TAKEOVER_PATIENCE_MS, TAKEOVER_PATIENCE_CYCLES * this.cfg.cycleMs);
-      const left = since + patience - this.clock.now();
+      const left = answered.at + patience - this.clock.now();
       if (left > 0) {
         this.timers.push(this.clock.setTimer(left, () => this.enqueue(() => this.aggregate(iteration))));
         return;
@@ -609,7 +610,6 @@ export class Participant {
       // loaded device). Taking over now would split the holders' answers between two requesters
       // and neither would reach the threshold. Look again in a few cycles; after the patience, or
       // once holder 1's link is gone, take over.
-      const patience = Math.max(MIN_TAKEOVER_PATIENCE_MS, TAKEOVER_PATIENCE_CYCLES * this.cfg.cycleMs);
       if (this.clock.now() - this.gossipDoneAt < patience) {
         this.timers.push(this.clock.setTimer(10 * this.cfg.cycleMs, () => this.enqueue(() => this.aggregate(iteration))));
         return;
@@ -655,10 +655,9 @@ export class Participant {
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
     this.answered.add(msg.iteration);
-    const entry = { requester: from, exponent: msg.exponent, ciphertexts: msg.ciphertexts, reply: null as PartialDecryptionMsg | null };
+    const entry = { requester: from, requesterIndex: msg.requester, at: this.clock.now(), exponent: msg.exponent, ciphertexts: msg.ciphertexts, reply: null as PartialDecryptionMsg | null };
     this.replies.set(msg.iteration, entry);
     this.replies.delete(msg.iteration - 2); // kept for the current and the previous iteration only
-    if (msg.requester < this.holderIndex) this.answeredOther.set(msg.iteration, this.clock.now());
     this.onEvent({ type: 'answered', iteration: msg.iteration });
     const partials = this.sync ? this.sync.partialDecryptVector(share, msg.ciphertexts) : this.backend.partialDecryptVector(share, msg.ciphertexts);
     return after(partials, (ps) => {
