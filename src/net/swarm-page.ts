@@ -86,7 +86,8 @@ const params = new URLSearchParams(location.search);
 const REJOIN_KEY = 'chiaroscuro-swarm-join';
 /** `slots`: crypto chunks at once across the device's tabs (absent: hardwareConcurrency − 1; 0: ungated). */
 const slotsParam = params.get('slots');
-const slots = slotsParam !== null && /^\d+$/.test(slotsParam) ? Math.min(64, Number(slotsParam)) : undefined;
+const slotsValid = slotsParam === null || (/^\d+$/.test(slotsParam) && Number(slotsParam) <= 64);
+const slots = slotsParam !== null && slotsValid ? Number(slotsParam) : undefined;
 const pool = createCryptoPool({
   size: Math.max(1, Math.min(8, Number(params.get('workers') ?? '1') || 1)),
   ...(slots === undefined ? {} : { admission: slots === 0 ? null : createAdmission({ slots }) }),
@@ -99,6 +100,8 @@ const state: SwarmPageState = {
   longTaskMaxMs: 0, longTasks: 0, longTaskMaxMsAll: 0, longTaskLog: [], scriptLog: [], dropped: {}, errors: [], heapBytes: 0,
   resultsTotal: 0, contributed: [], rejoined: false, cryptoSlots: pool.slots, cryptoWaitMs: 0, cryptoHolds: 0,
 };
+// A bad URL parameter is reported in the page's errors, not silently replaced by the default.
+if (!slotsValid) state.errors.push(`slots: expected an integer in [0, 64], got '${slotsParam ?? ''}'`);
 let session: RoundSession | null = null;
 let ppkm: PpkmTab | null = null;
 /** PPkM: the stop threshold and the largest centroid move of the node's latest iteration. */
