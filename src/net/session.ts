@@ -40,7 +40,7 @@ import { createMesh, type Mesh, type MeshStats } from './mesh';
 import { createOverlay, type Overlay } from './overlay';
 import { createOverlayDriver, NO_OVERLAY_STATS, type OverlayDriver, type OverlayStats } from './overlay-driver';
 import { relaySignalling, type RelaySignalling, type RelayStats } from './relay-signalling';
-import { yieldingBackend } from './scheduler';
+import { yieldingBackend, yieldToMain } from './scheduler';
 import { createConnector, type Connector, type PeerConnectionFactory } from './rtc';
 import type { CallPacerStats } from './call-pacer';
 import { isValidPeerId, peerjsSignalling, type PeerjsServerConfig, type Signalling } from './signalling';
@@ -276,7 +276,8 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   const participant = new Participant({
     config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
     keyShare: share, answered: setup.answered,
-    pause: (ms) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }),
+    // A zero pause is a macrotask hop (no setTimeout clamp after a few nested hops).
+    pause: (ms) => (ms > 0 ? new Promise<void>((resolve) => { setTimeout(resolve, ms); }) : yieldToMain()),
     onEvent: (e: ParticipantEvent) => {
       if (e.type === 'iteration-started') core.emit({ type: 'iteration', iteration: e.iteration, iterations: config.iterations });
       else if (e.type === 'centroids') {

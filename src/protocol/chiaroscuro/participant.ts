@@ -475,7 +475,25 @@ export class Participant {
     this.accountant.spend(eps);
     this.phase = 'encrypting';
     this.onEvent({ type: 'iteration-started', iteration });
-    const plaintexts = pack(this.layout, this.contribution(iteration));
+    const encrypting = (): boolean => this.phase === 'encrypting' && this.current === iteration; // not stopped or overtaken
+    return this.sliced(this.contribution(iteration), encrypting, (values) => this.encryptContribution(iteration, values));
+  }
+
+  /**
+   * Runs `steps` to the end, then `last` with their result: at once without `pause` (simulator), one
+   * step per task in a tab, so an iteration's start (noise sampling, fixed-point conversion) is a
+   * series of short main-thread tasks instead of one long one. Stops if `live()` turns false.
+   */
+  private sliced<T>(steps: Generator<void, T>, live: () => boolean, last: (r: T) => Step): Step {
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return last(r.value);
+      if (this.pause) return this.pause(0).then(() => (live() ? this.sliced(steps, live, last) : undefined));
+    }
+  }
+
+  private encryptContribution(iteration: number, values: bigint[]): Step {
+    const plaintexts = pack(this.layout, values);
     return after(this.encryptOp(plaintexts), (c) => {
       if (this.phase !== 'encrypting' || this.current !== iteration) return; // stopped or overtaken meanwhile
       this.state = { c, e: 0 };
@@ -497,8 +515,12 @@ export class Participant {
     }
   }
 
-  /** Fixed-point slot values: k·T noisy sums, k noisy counts, 1 weight. Zero slots for ejected centroids. */
-  private contribution(iteration: number): bigint[] {
+  /**
+   * Fixed-point slot values: k·T noisy sums, k noisy counts, 1 weight. Zero slots for ejected
+   * centroids. A generator that pauses after each centroid's slots (see {@link sliced}); the draws
+   * from the rng come in the same order either way.
+   */
+  private *contribution(iteration: number): Generator<void, bigint[]> {
     const { k, T } = this.cfg;
     const alive = this.centroids.length;
     const scale = 2 ** this.cfg.fixedPointBits;
@@ -523,6 +545,7 @@ export class Participant {
       const s = sums[j]!;
       for (let t = 0; t < T; t++) values[j * T + t] = fx(s[t]! + bounded(sumShare, bS));
       values[k * T + j] = fx(counts[j]! + bounded(countShare, bC));
+      yield;
     }
     values[k * T + k] = fx(1);
     if (this.cfg.inertiaFraction > 0) {

@@ -180,3 +180,34 @@ describe('take-over while holder 1 is linked', () => {
     expect(at).toBeLessThanOrEqual(6_100);
   });
 });
+
+describe('iteration start in a tab', () => {
+  it('runs as one short task per centroid before encrypting, and encrypts what the one-go start encrypts', async () => {
+    const { dealt, cfg } = holderTrio(); // k = 2, no noise: the contribution is deterministic
+    const run = async (sliced: boolean) => {
+      const clock = new VirtualClock();
+      const log: string[] = [];
+      const plaintexts: bigint[][] = [];
+      const inner = plainBackend(dealt.publicKey);
+      // A spread drops the synchronous bypass: the participant then takes the async (tab) path.
+      const backend = { ...inner, encryptVector: (p: bigint[]) => { log.push('encrypt'); plaintexts.push(p); return inner.encryptVector(p); } };
+      const h2 = new Participant({
+        config: { ...cfg, iterations: 1 }, clock, backend, rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1],
+        link: { self: 'h2', neighbours: () => [], send: () => {} },
+        onWork: (w) => clock.track(w),
+        onEvent: (e) => { if (e.type === 'iteration-started') log.push('started'); },
+        // A real macrotask (the virtual clock waits for tracked work before it advances).
+        ...(sliced ? { pause: (ms: number) => { if (ms === 0) log.push('yield'); return new Promise<void>((r) => { setTimeout(r, 0); }); } } : {}),
+      });
+      h2.receive('h1', { type: MessageType.Centroids, round: 'test', iteration: 0, final: false, epsilonSpent: 0, centroids: cfg.initialCentroids.map((c) => Float64Array.from(c)) });
+      await clock.run({ until: 5_000 });
+      return { log: log.slice(log.indexOf('started')), plaintexts };
+    };
+    const oneGo = await run(false);
+    const sliced = await run(true);
+    expect(oneGo.log).toEqual(['started', 'encrypt']);
+    expect(sliced.log).toEqual(['started', ...new Array<string>(cfg.k).fill('yield'), 'encrypt']);
+    expect(sliced.plaintexts).toEqual(oneGo.plaintexts);
+    expect(oneGo.plaintexts.length).toBe(1);
+  });
+});
