@@ -30,6 +30,8 @@ export interface ConnectorOptions {
    * {@link defaultCallPacer}. See ./call-pacer for why.
    */
   pacer?: CallPacer;
+  /** Milliseconds to wait for ICE gathering before sending a description. Default {@link GATHER_WAIT_MS}. */
+  gatherWaitMs?: number;
 }
 
 /** Minimum gap between two WebRTC calls of one tab. */
@@ -56,14 +58,39 @@ export interface Connector {
   close(): void;
 }
 
-/** A link being negotiated; `pc` is null until the paced construction ran. */
-interface Attempt { pc: RTCPeerConnection | null; remote: PeerId; remoteSet: boolean; early: RTCIceCandidateInit[]; fail(e: Error): void; timer: ReturnType<typeof setTimeout> }
+/**
+ * How long a side waits for ICE gathering before it sends its offer or answer. The candidates
+ * gathered by then travel inside the description, so the other side adds them in its one
+ * `setRemoteDescription` call instead of one blocking `addIceCandidate` call and one signalling
+ * message each (8 per side on a dual-stack host: UDP and TCP, IPv4 and IPv6). Later candidates
+ * (a slow STUN or TURN server) still trickle one by one.
+ */
+export const GATHER_WAIT_MS = 300;
+
+/**
+ * A link being negotiated; `pc` is null until the paced construction ran. `described`: our offer or
+ * answer has been sent, so a newly gathered candidate must trickle (before, it rides in the SDP).
+ */
+interface Attempt { pc: RTCPeerConnection | null; remote: PeerId; remoteSet: boolean; described: boolean; early: RTCIceCandidateInit[]; fail(e: Error): void; timer: ReturnType<typeof setTimeout> }
+
+/** Resolves once `pc` has gathered its candidates, or after `capMs`. */
+function gathered(pc: RTCPeerConnection, capMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') { resolve(); return; }
+    const done = (): void => { clearTimeout(timer); pc.removeEventListener('icegatheringstatechange', check); resolve(); };
+    const check = (): void => { if (pc.iceGatheringState === 'complete') done(); };
+    const timer = setTimeout(done, capMs);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}
 
 /** Creates a connector bound to one signalling strategy. */
 export function createConnector(opts: ConnectorOptions): Connector {
   const { signalling } = opts;
   const factory = opts.factory ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
-  const config: RTCConfiguration = { iceServers: opts.iceServers ?? [] };
+  // A pool of one: gathering starts at construction, during the paced calls before the offer or answer.
+  const config: RTCConfiguration = { iceServers: opts.iceServers ?? [], iceCandidatePoolSize: 1 };
+  const gatherWaitMs = opts.gatherWaitMs ?? GATHER_WAIT_MS;
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const pacer = opts.pacer ?? defaultCallPacer();
   const closePc = (pc: RTCPeerConnection): void => pacer.run(() => pc.close(), 'lazy', 'close');
@@ -81,7 +108,7 @@ export function createConnector(opts: ConnectorOptions): Connector {
   const register = (conn: string, remote: PeerId, reject: (e: Error) => void): Attempt => {
     let failed = false;
     const a: Attempt = {
-      pc: null, remote, remoteSet: false, early: [],
+      pc: null, remote, remoteSet: false, described: false, early: [],
       fail: (e) => {
         if (failed) return;
         failed = true;
@@ -102,7 +129,10 @@ export function createConnector(opts: ConnectorOptions): Connector {
   const construct = (conn: string, a: Attempt): Promise<RTCPeerConnection | null> => paced('construct', () => {
     if (!live(conn, a)) return null;
     const pc = a.pc = factory(config);
-    pc.onicecandidate = (e) => signalling.send(a.remote, { conn, kind: 'candidate', candidate: e.candidate ? e.candidate.toJSON() : null });
+    // Before our description is sent, a candidate is already in it (the browser adds each gathered
+    // candidate to the local description before firing the event). The end-of-candidates event
+    // (null) is not sent: the other side has nothing to do with it.
+    pc.onicecandidate = (e) => { if (e.candidate && a.described) signalling.send(a.remote, { conn, kind: 'candidate', candidate: e.candidate.toJSON() }); };
     pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') a.fail(new Error(`ICE to ${a.remote} failed`)); };
     return pc;
   });
@@ -172,6 +202,9 @@ export function createConnector(opts: ConnectorOptions): Connector {
             const answer = await paced('createAnswer', () => pc.createAnswer());
             if (!live(s.conn, at)) return;
             await paced('setLocalDescription', () => pc.setLocalDescription(answer));
+            await gathered(pc, gatherWaitMs);
+            if (!live(s.conn, at)) return;
+            at.described = true;
             signalling.send(from, { conn: s.conn, kind: 'answer', sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' });
           } catch (e) { at.fail(asError(e)); }
         })();
@@ -205,6 +238,9 @@ export function createConnector(opts: ConnectorOptions): Connector {
             const offer = await paced('createOffer', () => pc.createOffer());
             if (!live(conn, a)) return;
             await paced('setLocalDescription', () => pc.setLocalDescription(offer));
+            await gathered(pc, gatherWaitMs);
+            if (!live(conn, a)) return;
+            a.described = true;
             signalling.send(remote, { conn, kind: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
           } catch (e) { a.fail(asError(e)); }
         })();
