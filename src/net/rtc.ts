@@ -1,5 +1,6 @@
 /**
- * WebRTC link setup over a {@link Signalling} strategy: offer/answer with trickle ICE, one ordered
+ * WebRTC link setup over a {@link Signalling} strategy: offer/answer carrying the candidates gathered
+ * so far (later ones trickle), one ordered
  * reliable data channel per link, connect timeouts. The RTCPeerConnection constructor is injected,
  * so tests can substitute a fake and deployments can wrap it.
  * @module
@@ -199,13 +200,12 @@ export function createConnector(opts: ConnectorOptions): Connector {
             };
             await setRemote(at, pc, 'offer', s.sdp);
             if (!live(s.conn, at)) return;
-            const answer = await paced('createAnswer', () => pc.createAnswer());
-            if (!live(s.conn, at)) return;
-            await paced('setLocalDescription', () => pc.setLocalDescription(answer));
+            // Implicit: the browser creates the answer (one blocking call instead of two).
+            await paced('setLocalDescription', () => pc.setLocalDescription());
             await gathered(pc, gatherWaitMs);
             if (!live(s.conn, at)) return;
             at.described = true;
-            signalling.send(from, { conn: s.conn, kind: 'answer', sdp: pc.localDescription?.sdp ?? answer.sdp ?? '' });
+            signalling.send(from, { conn: s.conn, kind: 'answer', sdp: pc.localDescription?.sdp ?? '' });
           } catch (e) { at.fail(asError(e)); }
         })();
         return;
@@ -235,13 +235,12 @@ export function createConnector(opts: ConnectorOptions): Connector {
             const dc = await paced('createDataChannel', () => pc.createDataChannel('chiaroscuro', { ordered: true }));
             dc.onopen = () => resolve(opened(conn, a, pc, dc));
             if (!live(conn, a)) return;
-            const offer = await paced('createOffer', () => pc.createOffer());
-            if (!live(conn, a)) return;
-            await paced('setLocalDescription', () => pc.setLocalDescription(offer));
+            // Implicit: the browser creates the offer (one blocking call instead of two).
+            await paced('setLocalDescription', () => pc.setLocalDescription());
             await gathered(pc, gatherWaitMs);
             if (!live(conn, a)) return;
             a.described = true;
-            signalling.send(remote, { conn, kind: 'offer', sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
+            signalling.send(remote, { conn, kind: 'offer', sdp: pc.localDescription?.sdp ?? '' });
           } catch (e) { a.fail(asError(e)); }
         })();
       });

@@ -150,21 +150,26 @@ export class FakePeerConnection {
 
   createAnswer(): Promise<FakeDescription> {
     this.calls.createAnswer++;
+    return this.describedAnswer();
+  }
+
+  private describedAnswer(): Promise<FakeDescription> {
     if (this.remoteDescription?.type !== 'offer') return Promise.reject(new Error('InvalidStateError: createAnswer without a remote offer'));
     return this.described('answer');
   }
 
-  setLocalDescription(d: RTCSessionDescriptionInit): Promise<void> {
+  async setLocalDescription(given?: RTCSessionDescriptionInit): Promise<void> {
     this.calls.setLocalDescription++;
-    try { this.live(); } catch (e) { return Promise.reject(e); }
+    this.live();
+    // Without an argument (implicit), the connection creates the offer or answer its state calls for.
+    const d = given ?? await (this.remoteDescription?.type === 'offer' ? this.describedAnswer() : this.described('offer'));
     if ((d.type !== 'offer' && d.type !== 'answer') || !d.sdp?.includes(`a=ice-ufrag:fake${this.id}\r\n`)) {
-      return Promise.reject(new Error('InvalidModificationError: not a description this connection created'));
+      throw new Error('InvalidModificationError: not a description this connection created');
     }
-    if (this.local) return Promise.reject(new Error('fake-rtc: renegotiation is not modelled'));
+    if (this.local) throw new Error('fake-rtc: renegotiation is not modelled');
     this.local = { type: d.type, sdp: d.sdp };
     this.setLocalAt = performance.now();
     this.gather(this.net.script(d.type));
-    return Promise.resolve();
   }
 
   setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {

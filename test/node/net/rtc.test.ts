@@ -94,6 +94,8 @@ describe('WebRTC connector with half-trickle ICE (fake RTCPeerConnection)', () =
     expect(sdpOf(log, 'offer').match(/^a=candidate:/gm)).toHaveLength(3);
     expect(sdpOf(log, 'answer').match(/^a=candidate:/gm)).toHaveLength(2);
     for (const pc of net.pcs) expect(pc.calls.addIceCandidate).toBe(0);
+    // Implicit descriptions: one setLocalDescription per side, no createOffer/createAnswer call.
+    for (const pc of net.pcs) expect([pc.calls.createOffer, pc.calls.createAnswer, pc.calls.setLocalDescription]).toEqual([0, 0, 1]);
     // The completion event, not the cap, released the offer: 10 ms after setLocalDescription.
     const offerer = net.byRole('offer');
     const offerAt = log.find((r) => r.signal.kind === 'offer')!.at;
