@@ -17,7 +17,7 @@ import { assignParticipants, loadDataset } from '../src/data/index';
 import { createEvaluator } from '../src/sim/evaluator';
 import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
 import type { IterationReport, RunConfig, RunResult } from '../src/sim/contract';
-import type { SwarmNetStats, SwarmPageState } from '../src/net/swarm-page';
+import type { SwarmNetStats, SwarmPageProgress, SwarmPageState } from '../src/net/swarm-page';
 import type { RoundChoice } from '../src/net/session';
 import { initialCentroids } from '../src/core/initial-centroids';
 import type { Dataset } from '../src/data/types';
@@ -249,14 +249,17 @@ async function main(): Promise<number> {
     console.error(` ${((tLoaded - wall0) / 1000).toFixed(1)} s`);
 
     // Polls fetch only results not seen yet (cheap for the tab's main thread); kept here per tab.
+    // `progress` (a few fields) while the round runs, the whole `state` at the end.
     const seen: SwarmPageState['results'][] = pages.map(() => []);
-    const state = async (i: number): Promise<SwarmPageState> => {
-      const get = (since: number): Promise<SwarmPageState> => pages[i]!.evaluate((n) => (globalThis as unknown as { swarm: { state(since: number): SwarmPageState } }).swarm.state(n), since);
+    type Swarm = { progress(since: number): SwarmPageProgress; state(since: number): SwarmPageState };
+    const poll = async <K extends 'progress' | 'state'>(i: number, what: K): Promise<ReturnType<Swarm[K]>> => {
+      const get = (since: number) => pages[i]!.evaluate(([n, w]) => (globalThis as unknown as { swarm: Swarm }).swarm[w](n), [since, what] as const) as Promise<ReturnType<Swarm[K]>>;
       let s = await get(seen[i]!.length);
       if (s.resultsTotal < seen[i]!.length) { seen[i] = []; s = await get(0); } // the tab reloaded
       seen[i]!.push(...s.results);
       return { ...s, results: seen[i]! };
     };
+    const state = (i: number): Promise<SwarmPageState> => poll(i, 'state');
     // Optional main-thread CPU profiles (Chrome DevTools format) to find what runs outside the workers.
     const profilers = await Promise.all(pages.slice(0, opts.profileTabs).map(async (p) => {
       const cdp = await context.newCDPSession(p);
@@ -272,10 +275,17 @@ async function main(): Promise<number> {
     const churnCount = Math.ceil(run.churn * tabs);
     const reloaded: Array<{ tab: number; id: string; afterIteration: number; reloadSeconds?: number }> = [];
     const deadline = performance.now() + opts.timeoutS * 1000;
-    let states: SwarmPageState[] = [];
+    let states: SwarmPageProgress[] = [];
+    const POLL_MS = 500;
     for (;;) {
-      await sleep(500);
-      states = await Promise.all(pages.map((_, i) => (closed.has(i) ? Promise.resolve(null) : state(i)))) as SwarmPageState[];
+      // Tab i is polled at i/N of the period: polls never land on every tab's main thread at once.
+      const t0 = performance.now();
+      states = await Promise.all(pages.map(async (_, i) => {
+        if (closed.has(i)) return null;
+        await sleep(Math.max(0, t0 + (i * POLL_MS) / pages.length - performance.now()));
+        return poll(i, 'progress');
+      })) as SwarmPageProgress[];
+      await sleep(Math.max(0, t0 + POLL_MS - performance.now()));
       const alive = states.filter((s, i) => s && !closed.has(i));
       const errors = alive.flatMap((s) => s.errors);
       if (errors.length > 0 && alive.some((s) => s.phase === 'refused')) throw new Error(`a tab was refused: ${errors[0]}`);
@@ -310,7 +320,8 @@ async function main(): Promise<number> {
       if (done === alive.length) break;
       if (performance.now() > deadline) {
         // What each tab was doing when the round stalled: enough to tell a lost decryption from a stuck link.
-        const stalled = alive.map((s) => ({ self: s.self, phase: s.phase, iteration: s.iteration, results: s.results.map((r) => r.iteration), peers: s.peers, contributed: s.contributed, dropped: s.dropped, protocol: s.protocol ?? null, net: s.net ?? null, errors: s.errors }));
+        const full = await Promise.all(pages.map((_, i) => (closed.has(i) ? null : state(i))));
+        const stalled = full.filter((s): s is SwarmPageState => s !== null).map((s) => ({ self: s.self, phase: s.phase, iteration: s.iteration, results: s.results.map((r) => r.iteration), peers: s.peers, contributed: s.contributed, dropped: s.dropped, protocol: s.protocol ?? null, net: s.net ?? null, errors: s.errors }));
         await writeFile('swarm-timeout.json', JSON.stringify(stalled, null, 1));
         throw new Error(`timed out after ${opts.timeoutS} s (${done}/${alive.length} tabs finished; errors: ${errors.slice(0, 3).join('; ') || 'none'}; per-tab state → swarm-timeout.json)`);
       }
@@ -330,7 +341,8 @@ async function main(): Promise<number> {
       console.error('swarm: browser trace of the round → swarm-trace.json (chrome://tracing, Perfetto)');
       cpu = longTaskCpu(trace);
     }
-    const aliveStates = states.filter((s, i) => s && !closed.has(i));
+    const finalStates = await Promise.all(pages.map((_, i) => (closed.has(i) ? null : state(i))));
+    const aliveStates = finalStates.filter((s): s is SwarmPageState => s !== null);
     const ref = aliveStates[0]!;
     // Chiaroscuro: every tab must hold the same public result. PPkM: each node has its own centroids
     // (equal across a complete graph); the JSON reports whether they agree.
@@ -372,7 +384,7 @@ async function main(): Promise<number> {
         ...(stop.reason ? { stopReason: stop.reason } : {}),
       },
       swarm: {
-        reloaded: reloaded.map((r) => ({ ...r, sameId: states[r.tab]!.self === r.id, rejoined: states[r.tab]!.rejoined, contributed: states[r.tab]!.contributed, finalIteration: Math.max(0, ...states[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
+        reloaded: reloaded.map((r) => ({ ...r, sameId: finalStates[r.tab]!.self === r.id, rejoined: finalStates[r.tab]!.rejoined, contributed: finalStates[r.tab]!.contributed, finalIteration: Math.max(0, ...finalStates[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
         tabs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground,
         cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),

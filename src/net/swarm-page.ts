@@ -27,6 +27,12 @@ export type SwarmNetStats = Partial<OverlayStats & RelayStats> & {
 };
 
 /** What the runner reads back. */
+/**
+ * Where in the round a logged task fell: ms since this tab received the round's parameters, and the
+ * participant's phase and iteration when the entry was observed (just after the task).
+ */
+export interface TaskStage { roundMs?: number; stage?: string }
+
 export interface SwarmPageState {
   self: string;
   phase: string;
@@ -45,12 +51,12 @@ export interface SwarmPageState {
   /** Longest main-thread task since the page loaded (page and module start-up included), ms. */
   longTaskMaxMsAll: number;
   /** The longest tasks (at most 20): start (ms since page load), duration and the phase they fell in. */
-  longTaskLog: Array<{ start: number; duration: number; phase: string }>;
+  longTaskLog: Array<{ start: number; duration: number; phase: string } & TaskStage>;
   /**
    * The longest script runs (Long Animation Frames API, at most 20): start, wall ms, phase, and what
    * ran ("invoker function@file:char"). A long task's script run names the callback behind it.
    */
-  scriptLog: Array<{ start: number; duration: number; phase: string; what: string }>;
+  scriptLog: Array<{ start: number; duration: number; phase: string; what: string } & TaskStage>;
   dropped: Record<string, number>;
   /** Overlay upkeep, signalling routes, link counters and paced WebRTC calls of this tab (Chiaroscuro rounds). */
   net?: SwarmNetStats;
@@ -71,6 +77,13 @@ export interface SwarmPageState {
   cryptoWaitMs: number;
   cryptoHolds: number;
 }
+
+/**
+ * What the runner polls while a round runs: a few fields and the new results. Serialising the whole
+ * state (logs, net and protocol stats) on every tab twice a second cost each tab's main thread a few
+ * ms per poll, all tabs at once; the whole state is read once at the end.
+ */
+export type SwarmPageProgress = Pick<SwarmPageState, 'self' | 'phase' | 'iteration' | 'peers' | 'errors' | 'results' | 'resultsTotal'>;
 
 function poolCrypto(pool: CryptoPool): SessionCrypto {
   return {
@@ -114,6 +127,11 @@ const LOG_LENGTH = 20;
 const span = { from: Infinity, to: Infinity };
 const inRound = (t: number): boolean => t >= span.from && t <= span.to;
 const phaseAt = (t: number): string => (t < span.from ? 'before' : t <= span.to ? 'round' : 'after');
+const stageAt = (t: number): TaskStage => {
+  if (!inRound(t)) return {};
+  const p = session?.stats().protocol;
+  return { roundMs: Math.round(t - span.from), ...(p ? { stage: `${p.phase} ${p.iteration}` } : {}) };
+};
 /** Adds `entry` to `log`, which keeps the {@link LOG_LENGTH} longest entries, longest first. */
 function keepLongest<E extends { duration: number }>(log: E[], entry: E): void {
   if (log.length >= LOG_LENGTH && entry.duration <= log[log.length - 1]!.duration) return;
@@ -126,7 +144,7 @@ try {
     for (const e of list.getEntries()) {
       state.longTaskMaxMsAll = Math.max(state.longTaskMaxMsAll, e.duration);
       if (inRound(e.startTime)) { state.longTasks++; state.longTaskMaxMs = Math.max(state.longTaskMaxMs, e.duration); }
-      keepLongest(state.longTaskLog, { start: Math.round(e.startTime), duration: Math.round(e.duration), phase: phaseAt(e.startTime) });
+      keepLongest(state.longTaskLog, { start: Math.round(e.startTime), duration: Math.round(e.duration), phase: phaseAt(e.startTime), ...stageAt(e.startTime) });
     }
   }).observe({ type: 'longtask', buffered: true });
 } catch { /* longtask unsupported: reported as 0 */ }
@@ -139,11 +157,17 @@ try {
       for (const x of e.scripts ?? []) {
         if (x.duration < 20) continue;
         const file = (x.sourceURL ?? '').split('/').pop()?.split('?')[0] ?? '';
-        keepLongest(state.scriptLog, { start: Math.round(x.startTime), duration: Math.round(x.duration), phase: phaseAt(x.startTime), what: `${x.invoker ?? '?'} ${x.sourceFunctionName ?? ''}@${file}:${x.sourceCharPosition ?? -1}` });
+        keepLongest(state.scriptLog, { start: Math.round(x.startTime), duration: Math.round(x.duration), phase: phaseAt(x.startTime), what: `${x.invoker ?? '?'} ${x.sourceFunctionName ?? ''}@${file}:${x.sourceCharPosition ?? -1}`, ...stageAt(x.startTime) });
       }
     }
   }).observe({ type: 'long-animation-frame', buffered: true });
 } catch { /* unsupported: no attribution */ }
+
+/** Keeps the largest JS heap seen (sampled at polls only: never inside a protocol task). */
+function sampleHeap(): void {
+  const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  state.heapBytes = Math.max(state.heapBytes, mem?.usedJSHeapSize ?? 0);
+}
 
 function refresh(): void {
   if (ppkm) {
@@ -244,10 +268,17 @@ const api = {
     span.from = performance.now();
     ppkm.start();
   },
+  /** The round's progress and the results from index `since` on (see {@link SwarmPageProgress}). */
+  progress(since = 0): SwarmPageProgress {
+    refresh();
+    sampleHeap();
+    const { self, phase, iteration, peers, errors, results } = state;
+    return { self, phase, iteration, peers, errors, results: results.slice(since), resultsTotal: results.length };
+  },
+  /** The whole state, with the results from index `since` on. */
   state(since = 0): SwarmPageState {
     refresh();
-    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-    state.heapBytes = Math.max(state.heapBytes, mem?.usedJSHeapSize ?? 0);
+    sampleHeap();
     const ps = pool.stats();
     state.cryptoWaitMs = ps.waitMs; state.cryptoHolds = ps.holds;
     return { ...state, resultsTotal: state.results.length, results: state.results.slice(since) };
