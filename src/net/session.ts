@@ -544,9 +544,13 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     await running.ready;
     await goWhenReady();
     // The lobby is over: the creator keeps only the links its overlay (or the other end) wants.
+    // Three tasks, not one: each step sends to every member (the creator's burst of the round).
     for (const p of members) running.overlay.pin(p, false);
+    await yieldToMain();
     running.driver.startShuffling();
     void running.driver.sync();
+    await yieldToMain();
+    if (running.participant.done) return; // the creator left meanwhile
     core.emit({ type: 'phase', phase: 'running' });
     running.participant.start();
   };
