@@ -259,7 +259,8 @@ async function main(): Promise<number> {
       seen[i]!.push(...s.results);
       return { ...s, results: seen[i]! };
     };
-    const state = (i: number): Promise<SwarmPageState> => poll(i, 'state');
+    /** Every open tab's whole state (null for a closed tab). */
+    const fullStates = (): Promise<Array<SwarmPageState | null>> => Promise.all(pages.map((_, i) => (closed.has(i) ? null : poll(i, 'state'))));
     // Optional main-thread CPU profiles (Chrome DevTools format) to find what runs outside the workers.
     const profilers = await Promise.all(pages.slice(0, opts.profileTabs).map(async (p) => {
       const cdp = await context.newCDPSession(p);
@@ -320,8 +321,7 @@ async function main(): Promise<number> {
       if (done === alive.length) break;
       if (performance.now() > deadline) {
         // What each tab was doing when the round stalled: enough to tell a lost decryption from a stuck link.
-        const full = await Promise.all(pages.map((_, i) => (closed.has(i) ? null : state(i))));
-        const stalled = full.filter((s): s is SwarmPageState => s !== null).map((s) => ({ self: s.self, phase: s.phase, iteration: s.iteration, results: s.results.map((r) => r.iteration), peers: s.peers, contributed: s.contributed, dropped: s.dropped, protocol: s.protocol ?? null, net: s.net ?? null, errors: s.errors }));
+        const stalled = (await fullStates()).filter((s): s is SwarmPageState => s !== null).map((s) => ({ self: s.self, phase: s.phase, iteration: s.iteration, results: s.results.map((r) => r.iteration), peers: s.peers, contributed: s.contributed, dropped: s.dropped, protocol: s.protocol ?? null, net: s.net ?? null, errors: s.errors }));
         await writeFile('swarm-timeout.json', JSON.stringify(stalled, null, 1));
         throw new Error(`timed out after ${opts.timeoutS} s (${done}/${alive.length} tabs finished; errors: ${errors.slice(0, 3).join('; ') || 'none'}; per-tab state → swarm-timeout.json)`);
       }
@@ -341,7 +341,7 @@ async function main(): Promise<number> {
       console.error('swarm: browser trace of the round → swarm-trace.json (chrome://tracing, Perfetto)');
       cpu = longTaskCpu(trace);
     }
-    const finalStates = await Promise.all(pages.map((_, i) => (closed.has(i) ? null : state(i))));
+    const finalStates = await fullStates();
     const aliveStates = finalStates.filter((s): s is SwarmPageState => s !== null);
     const ref = aliveStates[0]!;
     // Chiaroscuro: every tab must hold the same public result. PPkM: each node has its own centroids

@@ -5,8 +5,8 @@
  * collects the partial decryptions (it is the requester unless it is gone), so it wants every other
  * holder and they want it. A full holder clique would open ℓ(ℓ − 1)/2 links at the round's start
  * instead of ℓ − 1; a holder taking over from a lost holder 1 opens its links on demand. A link stays
- * open while either end wants it, so the link degree is ≈ D (out-view plus in-view); a link neither end wants is released. Each end tells the other when its
- * want flips ({@link Overlay.announcements}). A pin keeps a link without making it a gossip
+ * open while either end wants it, so the link degree is ≈ D (out-view plus in-view); a link neither
+ * end wants is released. Each end tells the other when its want flips ({@link Overlay.announcements}). A pin keeps a link without making it a gossip
  * neighbour (joiners and the creator during the lobby). Pure logic over an injected Rng: the
  * session dials, closes and carries the messages.
  * @module

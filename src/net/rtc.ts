@@ -172,7 +172,7 @@ export function createConnector(opts: ConnectorOptions): Connector {
   const setRemote = async (a: Attempt, pc: RTCPeerConnection, type: 'offer' | 'answer', sdp: string): Promise<void> => {
     await paced('setRemoteDescription', () => pc.setRemoteDescription({ type, sdp }));
     a.remoteSet = true;
-    for (const c of a.early.splice(0)) paced('addIceCandidate', () => pc.addIceCandidate(c)).catch(() => {});
+    for (const c of a.early.splice(0)) addCandidate(a, c);
   };
 
   // The server says nobody has that id: fail the attempts now instead of at the connect timeout.

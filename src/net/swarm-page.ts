@@ -26,13 +26,13 @@ export type SwarmNetStats = Partial<OverlayStats & RelayStats> & {
   webrtcCalls: number; slowestCallMs: number; slowestCall: string;
 };
 
-/** What the runner reads back. */
 /**
  * Where in the round a logged task fell: ms since this tab received the round's parameters, and the
  * participant's phase and iteration when the entry was observed (just after the task).
  */
 export interface TaskStage { roundMs?: number; stage?: string }
 
+/** What the runner reads back. */
 export interface SwarmPageState {
   self: string;
   phase: string;

@@ -475,8 +475,12 @@ export class Participant {
     this.accountant.spend(eps);
     this.phase = 'encrypting';
     this.onEvent({ type: 'iteration-started', iteration });
-    const encrypting = (): boolean => this.phase === 'encrypting' && this.current === iteration; // not stopped or overtaken
-    return this.sliced(this.contribution(iteration), encrypting, (values) => this.encryptContribution(iteration, values));
+    return this.sliced(this.contribution(iteration), () => this.encrypting(iteration), (values) => this.encryptContribution(iteration, values));
+  }
+
+  /** Still encrypting `iteration`: not stopped or overtaken meanwhile. */
+  private encrypting(iteration: number): boolean {
+    return this.phase === 'encrypting' && this.current === iteration;
   }
 
   /**
@@ -495,7 +499,7 @@ export class Participant {
   private encryptContribution(iteration: number, values: bigint[]): Step {
     const plaintexts = pack(this.layout, values);
     return after(this.encryptOp(plaintexts), (c) => {
-      if (this.phase !== 'encrypting' || this.current !== iteration) return; // stopped or overtaken meanwhile
+      if (!this.encrypting(iteration)) return;
       this.state = { c, e: 0 };
       this.phase = 'gossip';
       const early = this.early.filter((x) => x.msg.iteration === iteration);
