@@ -85,13 +85,17 @@ function gathered(pc: RTCPeerConnection, capMs: number): Promise<void> {
   });
 }
 
-/** Creates a connector bound to one signalling strategy. */
+/**
+ * Creates a connector bound to one signalling strategy.
+ * @throws RangeError on a negative or non-finite `gatherWaitMs`
+ */
 export function createConnector(opts: ConnectorOptions): Connector {
   const { signalling } = opts;
   const factory = opts.factory ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
   // A pool of one: gathering starts at construction, during the paced calls before the offer or answer.
   const config: RTCConfiguration = { iceServers: opts.iceServers ?? [], iceCandidatePoolSize: 1 };
   const gatherWaitMs = opts.gatherWaitMs ?? GATHER_WAIT_MS;
+  if (!(gatherWaitMs >= 0) || !Number.isFinite(gatherWaitMs)) throw new RangeError(`createConnector: gatherWaitMs must be a non-negative finite number, got ${gatherWaitMs}`);
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const pacer = opts.pacer ?? defaultCallPacer();
   const closePc = (pc: RTCPeerConnection): void => pacer.run(() => pc.close(), 'lazy', 'close');

@@ -206,4 +206,11 @@ describe('WebRTC connector with half-trickle ICE (fake RTCPeerConnection)', () =
     await vi.advanceTimersByTimeAsync(1);
     expect(plain.net.pcs[0]!.config).toEqual({ iceServers: [], iceCandidatePoolSize: 1 });
   });
+
+  it('refuses a negative, NaN or infinite gathering cap, naming the option', () => {
+    const sig = signallingPair('alice', 'bob');
+    for (const gatherWaitMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createConnector({ signalling: sig.a, factory: fakeRtcNetwork().factory, gatherWaitMs })).toThrow(/gatherWaitMs/);
+    }
+  });
 });
