@@ -261,6 +261,16 @@ async function main(): Promise<number> {
     };
     /** Every open tab's whole state (null for a closed tab). */
     const fullStates = (): Promise<Array<SwarmPageState | null>> => Promise.all(pages.map((_, i) => (closed.has(i) ? null : poll(i, 'state'))));
+    // As a classroom waits for everyone before starting: the joiners link to a few members while in
+    // the lobby (src/net/lobby-links.ts), so the round's start dials almost nothing. At most 20 s.
+    const tLobby = performance.now();
+    let lobbyLinked = ppkm !== null;
+    while (!lobbyLinked && performance.now() - tLobby < 20_000) {
+      lobbyLinked = (await Promise.all(pages.map((_, i) => poll(i, 'progress')))).every((p) => p.lobbyLinked);
+      if (!lobbyLinked) await sleep(250);
+    }
+    const lobbySeconds = (performance.now() - tLobby) / 1000;
+    if (!ppkm) console.error(`swarm: lobby links ${lobbyLinked ? 'up' : 'still incomplete'} after ${lobbySeconds.toFixed(1)} s`);
     // Optional main-thread CPU profiles (Chrome DevTools format) to find what runs outside the workers.
     const profilers = await Promise.all(pages.slice(0, opts.profileTabs).map(async (p) => {
       const cdp = await context.newCDPSession(p);
@@ -386,7 +396,7 @@ async function main(): Promise<number> {
       swarm: {
         reloaded: reloaded.map((r) => ({ ...r, sameId: finalStates[r.tab]!.self === r.id, rejoined: finalStates[r.tab]!.rejoined, contributed: finalStates[r.tab]!.contributed, finalIteration: Math.max(0, ...finalStates[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
         tabs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground,
-        cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000,
+        cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000, lobbySeconds,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
         longTaskMaxMsWithStartup: Math.max(...aliveStates.map((s) => s.longTaskMaxMsAll)),
         longTasksDuringRound: aliveStates.reduce((a, s) => a + s.longTasks, 0),

@@ -28,7 +28,10 @@ export interface Overlay {
   readonly self: PeerId;
   /** The peer-sampling view. */
   readonly cyclon: Cyclon;
-  /** Sets the round's members and key holders; seeds the view with a random sample of the members. */
+  /**
+   * Sets the round's members and key holders; seeds the view with a random sample of the members,
+   * drawn first from those already linked and unpinned (record links and pins before calling this).
+   */
   setMembers(members: readonly PeerId[], holders: readonly PeerId[]): void;
   /** Keeps the link to `peer` open (on) or stops doing so (off); a pin alone does not make a gossip neighbour. */
   pin(peer: PeerId, on: boolean): void;
@@ -107,7 +110,12 @@ export function createOverlay(opts: OverlayOptions): Overlay {
       for (const p of m) if (p !== self) members.add(p);
       holders = new Set(h);
       primary = h[0];
-      seedFrom([...members].filter((p) => !gone.has(p)));
+      const alive = [...members].filter((p) => !gone.has(p));
+      // Members already linked and unpinned (the lobby's links between joiners) first: a view member
+      // that is linked costs no dial when the round starts. Pinned links (the creator's lobby star) are
+      // not preferred, or every joiner would pick the creator.
+      seedFrom(alive.filter((p) => linked.has(p) && !pinned.has(p)));
+      seedFrom(alive);
     },
     pin(peer, on) { if (on) pinned.add(peer); else pinned.delete(peer); },
     // A peer that links (again) is alive: a forgotten member back from a reload can be a neighbour again.

@@ -37,7 +37,8 @@ import { Channel } from './codec';
 import { decodeControl, encodeControl, isOverlayMessage, paramsFromWire, publicKeyToWire, roundInfoFromWire, type ControlMessage, type RoundInfo, type RoundStatus, type WireRoundParams } from './control';
 import { ppkmGraph, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { createMesh, type Mesh, type MeshStats } from './mesh';
-import { createOverlay, type Overlay } from './overlay';
+import { createLobbyLinker } from './lobby-links';
+import { createOverlay, viewSizeFor, type Overlay } from './overlay';
 import { createOverlayDriver, NO_OVERLAY_STATS, type OverlayDriver, type OverlayStats } from './overlay-driver';
 import { relaySignalling, type RelaySignalling, type RelayStats } from './relay-signalling';
 import { yieldingBackend, yieldToMain } from './scheduler';
@@ -60,6 +61,11 @@ export interface NetOptions {
   shufflePeriodMs?: number;
   /** How long a link neither end wants stays open before it is closed (default 5 s). */
   releaseGraceMs?: number;
+  /**
+   * Joiners link to a few random members while in the lobby (default true; see ./lobby-links), so
+   * the round's overlay is mostly up when it starts. False: every overlay link is dialled at 'start'.
+   */
+  lobbyLinks?: boolean;
 }
 
 /** The crypto a session needs; tabs back it with the worker pool. */
@@ -162,6 +168,11 @@ export interface RoundSession {
   readonly params: RoundInfo | null;
   /** Members known from the lobby (creator included). */
   members(): readonly PeerId[];
+  /**
+   * Whether this member's lobby links are up (./lobby-links): a round started now dials (almost)
+   * nothing. Always true for the creator, and for a joiner once the round started.
+   */
+  lobbyLinked(): boolean;
   onEvent(fn: (e: SessionEvent) => void): () => void;
   /** Creator: deals the key and starts the round with the current members. */
   start(): Promise<void>;
@@ -183,6 +194,8 @@ export function parseJoinLink(link: string): { round: string; secret: string } {
 }
 
 const HUB = (round: string): PeerId => `cs-${round}-hub`;
+/** A lobby update reaches every joiner at once: each waits up to this long before its first lobby dial. */
+const LOBBY_DIAL_SPREAD_MS = 1000;
 /**
  * A joiner sets up its participant, and so dials its overlay links, within this many ms of receiving
  * 'start' (uniformly spread). 12 tabs on 2 cores: 150 ms gave a median worst task of 75 ms over the
@@ -263,10 +276,11 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
   const overlay = createOverlay({ self: core.self, degree: opts.net.degree ?? 6, rng: core.rng });
-  overlay.setMembers(members, config.holderIds);
-  // The lobby links (members ↔ creator) stay until the round runs; then only wanted links stay.
+  // The links to the creator stay until the round runs; then only wanted links stay. Links and pins
+  // go in before the members: the view is seeded from the unpinned links first (the lobby's).
   for (const p of pins) overlay.pin(p, true);
   for (const p of core.mesh.peers()) overlay.linkUp(p);
+  overlay.setMembers(members, config.holderIds);
   core.overlay = overlay;
   const driver = createOverlayDriver({
     overlay, clock: core.clock, shufflePeriodMs: opts.net.shufflePeriodMs, releaseGraceMs: opts.net.releaseGraceMs,
@@ -312,6 +326,7 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
 
 interface SessionGetters {
   members(): PeerId[]; result(): RoundSession['result']; running(): Running | null; params(): RoundInfo | null; ppkm(): PpkmRun | null;
+  lobbyLinked(): boolean;
 }
 
 function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGetters, start: () => Promise<void>, leave: () => void): RoundSession {
@@ -319,6 +334,7 @@ function sessionApi(core: Core, link: string, isCreator: boolean, get: SessionGe
     self: core.self, round: core.round, link, isCreator,
     get params() { return get.params(); },
     members: () => get.members(),
+    lobbyLinked: () => get.lobbyLinked(),
     onEvent(fn) { core.listeners.add(fn); return () => core.listeners.delete(fn); },
     start,
     stats: () => {
@@ -585,7 +601,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
   core.emit({ type: 'params', params: info });
   core.emit({ type: 'lobby', members: [...members], holders, status });
   const leave = (): void => { running?.stop(); ppkm?.stop(); core.mesh.close(); core.signalling.close(); };
-  return sessionApi(core, link, true, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, start, leave);
+  return sessionApi(core, link, true, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm, lobbyLinked: () => true }, start, leave);
 }
 
 /** Joins a round from its link; rejects with the hub's reason when refused. */
@@ -618,6 +634,10 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   let resolveJoin: (ok: true | string) => void = () => {};
   /** 'start' arrived and the participant's set-up is scheduled; `left`: this tab left the round. */
   let starting = false, left = false;
+  const lobbyLinks = opts.net.lobbyLinks === false ? null : createLobbyLinker({
+    self, hub: core.hub, target: viewSizeFor(opts.net.degree ?? 6), spreadMs: LOBBY_DIAL_SPREAD_MS,
+    host: { has: (p) => core.mesh.has(p), connect: (p) => core.mesh.connect(p) }, clock: core.clock, rng: core.rng,
+  });
   const unpinHub = (): void => {
     if (!running?.overlay) return;
     running.overlay.pin(core.hub, false);
@@ -655,6 +675,8 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
       case 'lobby':
         members = m.members;
         resolveJoin(true);
+        // PPkM links its own graph (a separate mesh) once the round starts.
+        if (!starting && !running && !ppkm && info?.protocol !== 'ppkm') lobbyLinks?.update(m.members);
         core.emit({ type: 'lobby', members: m.members, holders: m.holders, status: m.status });
         return;
       case 'params':
@@ -664,6 +686,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         return;
       case 'ppkm': {
         if (ppkm || running) return;
+        lobbyLinks?.stop();
         core.emit({ type: 'phase', phase: 'linking' });
         try {
           ppkm = runPpkm(core, opts, m.params, m.round, m.neighbours, (r) => { result = r; });
@@ -677,6 +700,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
       case 'start': {
         if (running || starting) return;
         starting = true;
+        lobbyLinks?.stop(); // the overlay plans the links from here
         persist({ start: { params: m.params, members: m.members }, ...(m.share ? { share: m.share } : {}) });
         // Every joiner receives 'start' at the same instant, and setting up a participant takes a few
         // ms of main-thread CPU: on a device running many tabs, starting them all in one burst makes
@@ -710,7 +734,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   }
   offUnavailable?.();
   // 'bye' reaches the creator only over a link to it (none when rejoining through the members).
-  const leave = (): void => { left = true; core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
+  const leave = (): void => { left = true; lobbyLinks?.stop(); core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   if (!linked && keep.start && begin(keep.start.params, keep.start.members, null, [])) {
     // The creator is gone but this tab was in the round before its reload: it rejoins through the
     // members it knew (its overlay dials them; a new neighbour sends the latest public centroids).
@@ -728,7 +752,8 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     if (!kept) persist({});
     core.emit({ type: 'phase', phase: 'lobby' });
   }
-  return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm }, () => Promise.reject(new Error('only the creator starts the round')), leave);
+  const lobbyLinked = (): boolean => starting || running !== null || ppkm !== null || !lobbyLinks || lobbyLinks.settled();
+  return sessionApi(core, '', false, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm, lobbyLinked }, () => Promise.reject(new Error('only the creator starts the round')), leave);
 }
 
 /** The kept share, if it belongs to this id's holder slot in this round. */

@@ -83,7 +83,10 @@ export interface SwarmPageState {
  * state (logs, net and protocol stats) on every tab twice a second cost each tab's main thread a few
  * ms per poll, all tabs at once; the whole state is read once at the end.
  */
-export type SwarmPageProgress = Pick<SwarmPageState, 'self' | 'phase' | 'iteration' | 'peers' | 'errors' | 'results' | 'resultsTotal'>;
+export type SwarmPageProgress = Pick<SwarmPageState, 'self' | 'phase' | 'iteration' | 'peers' | 'errors' | 'results' | 'resultsTotal'> & {
+  /** Whether the tab's lobby links are up (see RoundSession.lobbyLinked; true without a session). */
+  lobbyLinked: boolean;
+};
 
 function poolCrypto(pool: CryptoPool): SessionCrypto {
   return {
@@ -240,10 +243,6 @@ const api = {
     if (!session) throw new Error('swarm page: no session');
     await session.start();
   },
-  /**
-   * The state, with only the results from index `since` on: the runner polls every 500 ms and a full
-   * copy of every iteration's centroids would cost this tab main-thread time to serialise.
-   */
   /** PPkM: registers `self`, links to the fixed neighbours Γ_i (resolves once all are linked). */
   async ppkm(o: { self: string; neighbours: string[]; params: PpkmParams; round: number; records: number[][] }): Promise<string> {
     const crypto = o.params.keyBits === 0 ? plainPpkmCrypto() : poolPpkmCrypto(pool, o.params.keyBits);
@@ -268,12 +267,15 @@ const api = {
     span.from = performance.now();
     ppkm.start();
   },
-  /** The round's progress and the results from index `since` on (see {@link SwarmPageProgress}). */
+  /**
+   * The round's progress and the results from index `since` on: the runner polls every 500 ms, and a
+   * full copy of every iteration's centroids would cost this tab main-thread time to serialise.
+   */
   progress(since = 0): SwarmPageProgress {
     refresh();
     sampleHeap();
     const { self, phase, iteration, peers, errors, results } = state;
-    return { self, phase, iteration, peers, errors, results: results.slice(since), resultsTotal: results.length };
+    return { self, phase, iteration, peers, errors, results: results.slice(since), resultsTotal: results.length, lobbyLinked: session?.lobbyLinked() ?? true };
   },
   /** The whole state, with the results from index `since` on. */
   state(since = 0): SwarmPageState {

@@ -31,6 +31,7 @@ function fakeSession(link: string, self: string, params: RoundInfo | null): Roun
     stats: () => ({ bytesSent: 1, bytesReceived: 1, retries: 0, unacked: 0, dialFailures: 0, dropped: {}, cryptoMs: 0, peers: 1 }),
     get result() { return result; },
     leave() { s.left = true; },
+    lobbyLinked: () => true,
   };
   return s;
 }

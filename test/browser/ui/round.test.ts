@@ -90,7 +90,7 @@ function fakeSession(link: string, self: string, params: RoundInfo | null = null
   const members = [self];
   const emit = (e: SessionEvent): void => { if (e.type === 'result') result = e; for (const f of fns) f(e); };
   return {
-    self, round: 'abcd1234', link, isCreator: link !== '', members: () => members, emit, params,
+    self, round: 'abcd1234', link, isCreator: link !== '', members: () => members, lobbyLinked: () => true, emit, params,
     onEvent(fn) { fns.add(fn); return () => fns.delete(fn); },
     async start() {
       members.push('cs-abcd1234-joiner1');

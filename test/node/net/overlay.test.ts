@@ -92,6 +92,32 @@ describe('overlay: a Cyclon view turned into links', () => {
     expect(views.size).toBeGreaterThan(2);
   });
 
+  it('seeds the view from unpinned links first (the lobby\'s), never preferring a pinned link', () => {
+    const members = ['a', 'hub', ...'bcdefghijk'];
+    const seen = new Map<string, number>();
+    for (let seed = 1; seed <= 40; seed++) {
+      const o = createOverlay({ self: 'a', degree: 4, rng: seededRng(seed) }); // view of 2
+      o.pin('hub', true);
+      for (const p of ['hub', 'c', 'f', 'j']) o.linkUp(p);
+      o.setMembers(members, []);
+      const view = o.cyclon.ids();
+      expect(view.length).toBe(2);
+      // Both view members are among the three unpinned links: nothing to dial.
+      for (const p of view) expect(['c', 'f', 'j']).toContain(p);
+      expect(o.plan()).toEqual([]);
+      for (const p of view) seen.set(p, (seen.get(p) ?? 0) + 1);
+    }
+    // A random pick among them, not the first ones: each of the three is chosen (≈ 27 of 40 times).
+    for (const p of ['c', 'f', 'j']) expect(seen.get(p)).toBeGreaterThan(15);
+    // Fewer links than the view: the rest is drawn from all members, links still included.
+    const o = createOverlay({ self: 'a', degree: 6, rng: seededRng(3) }); // view of 3
+    o.pin('hub', true);
+    for (const p of ['hub', 'k']) o.linkUp(p);
+    o.setMembers(members, []);
+    expect(o.cyclon.has('k')).toBe(true);
+    expect(o.plan().length).toBe(2);
+  });
+
   it('key holders form a star around holder 1; the smaller id of a star link dials', () => {
     const holders = ['h1', 'h2', 'h3', 'h4'];
     const members = [...holders, 'x', 'y', 'z'];
