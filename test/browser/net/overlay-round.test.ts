@@ -5,9 +5,9 @@ import { createRound, joinRound, type NetOptions, type RejoinState, type RejoinS
 import { finished, series } from './round-helpers';
 
 /** Degree 2 (a Cyclon view of 1) and fast shuffles: new links form during the round, signalled through introducers. */
-const net = (): NetOptions => ({
+const net = (extra: Partial<NetOptions> = {}): NetOptions => ({
   signalling: { host: '127.0.0.1', port: inject('signalPort'), path: inject('signalPath'), secure: false },
-  degree: 2, connectTimeoutMs: 10_000, shufflePeriodMs: 1000, releaseGraceMs: 500,
+  degree: 2, connectTimeoutMs: 10_000, shufflePeriodMs: 1000, releaseGraceMs: 500, ...extra,
 });
 const crypto_: SessionCrypto = {
   backendFor: (pk) => plainBackend(pk),
@@ -22,13 +22,13 @@ function memoryStore(): RejoinStore & { map: Map<string, RejoinState> } {
   return { map, load: (r) => map.get(r) ?? null, save: (st) => { map.set(st.round, structuredClone(st)); } };
 }
 
-async function openRound(n: number, iterations: number, threshold = 2, stores: RejoinStore[] = []): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
+async function openRound(n: number, iterations: number, threshold = 2, stores: RejoinStore[] = [], extra: Partial<NetOptions> = {}): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
   const creator = await createRound({
-    net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://127.0.0.1/swarm.html',
+    net: net(extra), crypto: crypto_, data: series(0), baseUrl: 'http://127.0.0.1/swarm.html',
     round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations, epsilon: 1e4, strategy: 'uniform', smoothing: 1, keyBits: 0, holders: 3, threshold, cycleMs: 120 },
   });
   sessions.push(creator);
-  const joiners = await Promise.all(Array.from({ length: n - 1 }, (_, i) => joinRound(creator.link, { net: net(), crypto: crypto_, data: series(i + 1), rejoinStore: stores[i] })));
+  const joiners = await Promise.all(Array.from({ length: n - 1 }, (_, i) => joinRound(creator.link, { net: net(extra), crypto: crypto_, data: series(i + 1), rejoinStore: stores[i] })));
   sessions.push(...joiners);
   return { creator, joiners };
 }
@@ -52,6 +52,22 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
     // 0.5 s grace), the creator does not keep a link to every member.
     await expect.poll(() => creator.stats().peers, { timeout: 5000, interval: 250 }).toBeLessThan(7);
     for (const s of all) expect(s.stats().dropped).toEqual({});
+  }, 120_000);
+
+  it('joiners link to each other in the lobby (a view of 2: at least 2 such links each), then the round runs on them', async () => {
+    const { creator, joiners } = await openRound(6, 2);
+    await expect.poll(() => joiners.every((j) => j.lobbyLinked()), { timeout: 15_000, interval: 100 }).toBe(true);
+    // The creator's link plus at least two to other joiners, before anyone started anything.
+    for (const j of joiners) expect(j.stats().peers).toBeGreaterThanOrEqual(3);
+    const all = [creator, ...joiners];
+    const done = all.map(finished);
+    await creator.start();
+    const results = await Promise.all(done);
+    for (const r of results) expect(r).toEqual(results[0]);
+    // Without lobby links a joiner waits linked to the creator only.
+    const off = await openRound(3, 1, 2, [], { lobbyLinks: false });
+    await new Promise((r) => setTimeout(r, 1500)); // longer than the lobby's dial spread
+    for (const j of off.joiners) { expect(j.lobbyLinked()).toBe(true); expect(j.stats().peers).toBe(1); }
   }, 120_000);
 
   it('the creator closes its tab mid-round; the others finish with identical centroids', async () => {
