@@ -200,12 +200,15 @@ async function main(): Promise<number> {
 
     process.stderr.write('swarm: starting vite + signalling… ');
     // Heavy modules load only after the options parsed (invalid options fail fast).
-    const { launchChromium, startAppServer, WEBRTC_PERMISSIONS } = await import('./lib/app-browser');
+    const { launchChromium, startAppServer, warmBrowserFiles, WEBRTC_PERMISSIONS } = await import('./lib/app-browser');
+    const { chromiumPath } = await import('./lib/chromium');
     const app = await startAppServer();
     vite = app.server;
     const base = app.base;
     console.error(base);
 
+    const exe = chromiumPath();
+    if (exe) await warmBrowserFiles(exe);
     browser = await launchChromium({}, { foregroundTabs: opts.foreground });
     memory = sampleBrowserMemory();
     const context: BrowserContext = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
