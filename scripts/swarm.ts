@@ -30,13 +30,14 @@ import { STOP_REASONS, type StopReason } from '../src/core/termination';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-interface SwarmOptions { tabs: number; workers: number; cryptoSlots: number | undefined; foreground: boolean; timeoutS: number; holders: number; cycleMs: number; profileTabs: number; traceCpu: boolean; reload: number; run: RunConfig & { json?: string } }
+interface SwarmOptions { tabs: number; workers: number; cryptoSlots: number | undefined; foreground: boolean; lobbyLinks: boolean; timeoutS: number; holders: number; cycleMs: number; profileTabs: number; traceCpu: boolean; reload: number; run: RunConfig & { json?: string } }
 
 const USAGE = `usage: npm run swarm -- --tabs N [options]
   --tabs N          browser tabs = participants (2..200; overrides --participants)
   --workers W       crypto workers per tab (default 1)
   --crypto-slots S  crypto chunks running at once across all tabs (Web Locks; default hardwareConcurrency − 1; 0 = ungated)
   --foreground 0|1  run every tab at foreground priority as on its own device (default 1; 0 = Chromium's default)
+  --lobby-links 0|1 joiners link to a few members while in the lobby (default 1; 0 = all overlay links dialled at the round's start)
   --holders H       key holders (default min(10, N))
   --cycle-ms MS     gossip cycle period (default 150)
   --timeout S       give up after S seconds (default 900)
@@ -49,8 +50,8 @@ ${RUN_OPTIONS_USAGE}`;
 /** Splits swarm-only options from the shared run options. */
 export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   const rest: string[] = [];
-  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--crypto-slots': NaN, '--foreground': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
-  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--crypto-slots': [0, 64], '--foreground': [0, 1], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000], '--profile-tabs': [0, 200], '--trace-cpu': [0, 1], '--reload': [0, 199] };
+  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--crypto-slots': NaN, '--foreground': 1, '--lobby-links': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
+  const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--crypto-slots': [0, 64], '--foreground': [0, 1], '--lobby-links': [0, 1], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000], '--profile-tabs': [0, 200], '--trace-cpu': [0, 1], '--reload': [0, 199] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -69,7 +70,7 @@ export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   if (run.protocol === 'ppkm' && own['--reload']! > 0) throw new Error('--reload: not supported with --protocol ppkm');
   if (run.protocol === 'ppkm' && run.churn > 0) throw new Error('--churn: not supported with --protocol ppkm (a node waits for every neighbour)');
   if (run.loss > 0) throw new Error('--loss: not simulated in a real swarm (links are reliable); use npm run sim');
-  return { tabs, workers: own['--workers']!, cryptoSlots: Number.isNaN(own['--crypto-slots']) ? undefined : own['--crypto-slots']!, foreground: own['--foreground'] === 1, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
+  return { tabs, workers: own['--workers']!, cryptoSlots: Number.isNaN(own['--crypto-slots']) ? undefined : own['--crypto-slots']!, foreground: own['--foreground'] === 1, lobbyLinks: own['--lobby-links'] === 1, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
 }
 
 /**
@@ -235,7 +236,7 @@ async function main(): Promise<number> {
       const i = pages.indexOf(page);
       if (i >= 0 && !closed.has(i) && absorb(i, p)) heardAt[i] = performance.now();
     });
-    const url = `${base}/swarm.html?workers=${opts.workers}${opts.cryptoSlots === undefined ? '' : `&slots=${opts.cryptoSlots}`}`;
+    const url = `${base}/swarm.html?workers=${opts.workers}${opts.cryptoSlots === undefined ? '' : `&slots=${opts.cryptoSlots}`}${opts.lobbyLinks ? '' : '&lobby=0'}`;
     const open = async (): Promise<Page> => {
       const page = await context.newPage();
       page.on('pageerror', (e) => console.error(`\nswarm: tab ${pages.indexOf(page)} error: ${e.message}`));
@@ -426,7 +427,7 @@ async function main(): Promise<number> {
       },
       swarm: {
         reloaded: reloaded.map((r) => ({ ...r, sameId: finalStates[r.tab]!.self === r.id, rejoined: finalStates[r.tab]!.rejoined, contributed: finalStates[r.tab]!.contributed, finalIteration: Math.max(0, ...finalStates[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
-        tabs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground,
+        tabs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground, lobbyLinks: opts.lobbyLinks,
         cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000, lobbySeconds,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
         longTaskMaxMsWithStartup: Math.max(...aliveStates.map((s) => s.longTaskMaxMsAll)),

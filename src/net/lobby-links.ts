@@ -1,7 +1,7 @@
 /**
  * Lobby links: while a joiner waits in the lobby it links to a few random members, one dial at a
  * time, until it has `target` links to members other than the creator (counting links others
- * dialled to it). When the round starts, the overlay seeds its view with these links first
+ * dialled to it), and accepts others' lobby dials only up to 2 × `target` links. When the round starts, the overlay seeds its view with these links first
  * ({@link Overlay.setMembers}), so the round's first second carries protocol work instead of link
  * set-up (ICE, DTLS and SCTP for every link, while every tab also starts encrypting).
  *
@@ -46,6 +46,13 @@ export interface LobbyLinker {
   linked(): number;
   /** Whether it has `target` links (or no member left to dial). */
   settled(): boolean;
+  /**
+   * Whether to accept a link `peer` dials to this joiner: until {@link LobbyLinker.stop}, only while
+   * it has fewer than 2 × `target` links to other members (the creator is always accepted). Without
+   * this cap the earliest joiners collect about `target` · ln N links (each later joiner picks them
+   * with probability `target`/members), and the round releases most of them at its start.
+   */
+  accepts(peer: PeerId): boolean;
   /** The round started (or the tab left): no more dials. */
   stop(): void;
 }
@@ -88,6 +95,7 @@ export function createLobbyLinker(opts: LobbyLinkerOptions): LobbyLinker {
     },
     linked,
     settled,
+    accepts: (peer) => stopped || peer === hub || host.has(peer) || linked() < 2 * opts.target,
     stop() { stopped = true; pending?.(); pending = null; },
   };
 }

@@ -218,6 +218,8 @@ interface Core {
   connector: Connector;
   /** The running round's overlay (introducers are the relays of new links' signalling). */
   overlay: Overlay | null;
+  /** Further say on incoming links, on top of the mesh's (a joiner's lobby degree cap). */
+  admit: ((peer: PeerId) => boolean) | null;
   emit(e: SessionEvent): void; listeners: Set<(e: SessionEvent) => void>;
 }
 
@@ -234,12 +236,12 @@ function openCore(self: PeerId, round: string, opts: SessionOptions): Core {
   });
   const connector = createConnector({
     signalling, factory: opts.net.factory, iceServers: opts.net.iceServers, timeoutMs: opts.net.connectTimeoutMs ?? 20_000,
-    accept: (p) => ref.mesh!.accepts(p),
+    accept: (p) => ref.mesh!.accepts(p) && (ref.core?.admit?.(p) ?? true),
   });
   const mesh = ref.mesh = createMesh({ self, dialer: connector, clock, maxPending: 2, maxLinks: 5000 });
   const listeners = new Set<(e: SessionEvent) => void>();
   return ref.core = {
-    self, round, hub: HUB(round), mesh, signalling, connector, clock, rng, listeners, overlay: null,
+    self, round, hub: HUB(round), mesh, signalling, connector, clock, rng, listeners, overlay: null, admit: null,
     emit: (e) => { for (const l of [...listeners]) { try { l(e); } catch { /* a listener bug is not ours */ } } },
   };
 }
@@ -733,6 +735,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     linked = core.mesh.has(core.hub) || await core.mesh.connect(core.hub);
   }
   offUnavailable?.();
+  if (lobbyLinks) core.admit = (p) => lobbyLinks.accepts(p);
   // 'bye' reaches the creator only over a link to it (none when rejoining through the members).
   const leave = (): void => { left = true; lobbyLinks?.stop(); core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
   if (!linked && keep.start && begin(keep.start.params, keep.start.members, null, [])) {

@@ -110,6 +110,9 @@ const pool = createCryptoPool({
   size: Math.max(1, Math.min(8, Number(params.get('workers') ?? '1') || 1)),
   ...(slots === undefined ? {} : { admission: slots === 0 ? null : createAdmission({ slots }) }),
 });
+/** `lobby=0`: joiners do not link to other members while in the lobby (see ./lobby-links). */
+const lobbyParam = params.get('lobby');
+const lobbyLinks = lobbyParam !== '0';
 const signalling = { host: location.hostname, port: Number(location.port || (location.protocol === 'https:' ? 443 : 80)), path: '/peerjs', secure: location.protocol === 'https:' };
 const iceServers = params.get('ice') ? (JSON.parse(params.get('ice')!) as RTCIceServer[]) : [];
 
@@ -121,6 +124,7 @@ const state: SwarmPageState = {
 };
 // A bad URL parameter is reported in the page's errors, not silently replaced by the default.
 if (!slotsValid) state.errors.push(`slots: expected an integer in [0, 64], got '${slotsParam ?? ''}'`);
+if (lobbyParam !== null && lobbyParam !== '0' && lobbyParam !== '1') state.errors.push(`lobby: expected 0 or 1, got '${lobbyParam}'`);
 let session: RoundSession | null = null;
 let ppkm: PpkmTab | null = null;
 /** PPkM: the stop threshold and the largest centroid move of the node's latest iteration. */
@@ -254,7 +258,7 @@ const api = {
     return s.link;
   },
   async join(link: string, data: number[][], degree?: number, id?: string): Promise<string> {
-    const s = await joinRound(link, { net: { signalling, iceServers, ...(degree ? { degree } : {}) }, crypto: poolCrypto(pool), data: data.map((d) => Float64Array.from(d)), ...(id ? { id } : {}), rejoinStore: sessionRejoinStore() });
+    const s = await joinRound(link, { net: { signalling, iceServers, lobbyLinks, ...(degree ? { degree } : {}) }, crypto: poolCrypto(pool), data: data.map((d) => Float64Array.from(d)), ...(id ? { id } : {}), rejoinStore: sessionRejoinStore() });
     attach(s);
     // Kept for this tab only (sessionStorage survives a reload, not a new tab): a reload rejoins.
     try { sessionStorage.setItem(REJOIN_KEY, JSON.stringify({ link, data, degree: degree ?? 0, id: s.self })); } catch { /* storage disabled */ }

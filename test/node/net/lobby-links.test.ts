@@ -136,6 +136,21 @@ describe('lobby links: a joiner links to a few members while it waits', () => {
     }), { numRuns: 60, seed: 7 });
   });
 
+  it('accepts lobby dials only up to 2 × target links (always the creator, a linked peer, or once stopped)', () => {
+    const clock = manualClock();
+    const f = fakeHost(clock);
+    const l = linker(clock, f.host, 2);
+    l.update(members(8));
+    for (const p of ['m0', 'm1', 'm2']) f.linked.add(p);
+    expect(l.accepts('m5')).toBe(true); // 3 < 4
+    f.linked.add('m3');
+    expect(l.accepts('m5')).toBe(false); // 4 links: full
+    expect(l.accepts('m3')).toBe(true); // a re-dial from a linked peer (a reload) replaces its link
+    expect(l.accepts('hub')).toBe(true);
+    l.stop();
+    expect(l.accepts('m5')).toBe(true); // the round's overlay decides from here
+  });
+
   it('refuses a bad target or spread, naming it', () => {
     const clock = manualClock();
     const { host } = fakeHost(clock);
