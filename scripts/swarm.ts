@@ -9,7 +9,7 @@
  * creator) right after the first iteration's result. Everything is shut down on exit, error or SIGINT.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
@@ -202,14 +202,12 @@ async function main(): Promise<number> {
     process.stderr.write('swarm: starting vite + signalling… ');
     // Heavy modules load only after the options parsed (invalid options fail fast).
     const { launchChromium, startAppServer, warmBrowserFiles, WEBRTC_PERMISSIONS } = await import('./lib/app-browser');
-    const { chromiumPath } = await import('./lib/chromium');
     const app = await startAppServer();
     vite = app.server;
     const base = app.base;
     console.error(base);
 
-    const exe = chromiumPath();
-    if (exe) await warmBrowserFiles(exe);
+    await warmBrowserFiles();
     browser = await launchChromium({}, { foregroundTabs: opts.foreground });
     memory = sampleBrowserMemory();
     const context: BrowserContext = await browser.newContext({ permissions: WEBRTC_PERMISSIONS });
@@ -310,7 +308,9 @@ async function main(): Promise<number> {
     // runs at nice 10: it stands for machines other than the participants' devices, and its work (a
     // tab's push, a backstop poll) must not take a core from the tabs it measures. Linux nice is per
     // thread: this is the calling thread only, and Chromium (launched before) is not affected.
-    const lowerRunner = (on: boolean): void => { try { setPriority(on ? 10 : 0); } catch { /* not permitted: run as is */ } };
+    // Afterwards it gets back the priority it was started with.
+    const runnerPriority = getPriority();
+    const lowerRunner = (on: boolean): void => { try { setPriority(on ? Math.max(runnerPriority, 10) : runnerPriority); } catch { /* not permitted: run as is */ } };
     lowerRunner(true);
     const tStart = performance.now();
     if (ppkm) await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as unknown as { swarm: { ppkmStart(): void } }).swarm.ppkmStart())));

@@ -71,7 +71,8 @@ export function enableFeaturesArg(extra: readonly string[]): string {
  * 60 s) otherwise pages the browser in from disk during the first run after a pause: loading took
  * 17–20 s instead of 11–14, and that round measured the disk more than the swarm. Best effort.
  */
-export async function warmBrowserFiles(executablePath: string): Promise<void> {
+export async function warmBrowserFiles(executablePath = chromiumPath()): Promise<void> {
+  if (!executablePath) return;
   try {
     const exe = await realpath(executablePath);
     // Debian's /usr/bin/chromium is a shell script; the browser lives in /usr/lib/chromium.

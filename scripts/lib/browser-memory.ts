@@ -19,12 +19,6 @@ async function chromiumPids(): Promise<string[]> {
   return out;
 }
 
-/** Sums `read(pid)` over the Chromium processes (a process that ended or is not ours counts 0). */
-async function sumOver(read: (pid: string) => Promise<number>): Promise<number> {
-  const each = await Promise.all((await chromiumPids()).map((pid) => read(pid).catch(() => 0)));
-  return each.reduce((a, b) => a + b, 0);
-}
-
 /**
  * Sum of PSS bytes over the Chromium processes. Costly: the kernel walks every page table (≈ 80 ms
  * of CPU, most of it in the kernel, for 12 tabs), so the files are read by a `cat` at nice 19: that
@@ -43,8 +37,10 @@ export async function chromiumPssBytes(): Promise<number> {
 }
 
 /** Sum of resident bytes over the Chromium processes (shared pages counted in each): cheap, from statm. */
-export function chromiumRssBytes(): Promise<number> {
-  return sumOver(async (pid) => Number((await readFile(`/proc/${pid}/statm`, 'utf8')).split(' ')[1] ?? 0) * 4096);
+export async function chromiumRssBytes(): Promise<number> {
+  // A process that ended meanwhile counts 0.
+  const each = await Promise.all((await chromiumPids()).map((pid) => readFile(`/proc/${pid}/statm`, 'utf8').then((s) => Number(s.split(' ')[1] ?? 0) * 4096, () => 0)));
+  return each.reduce((a, b) => a + b, 0);
 }
 
 /**

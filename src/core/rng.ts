@@ -84,6 +84,15 @@ export function seededRng(seed: number): Rng {
   return self;
 }
 
+/**
+ * `bytes` uniform random bytes as lowercase hex (2 characters each): ids and secrets.
+ * @throws RangeError unless `bytes` is a non-negative integer
+ */
+export function randomHex(rng: Rng, bytes: number): string {
+  if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`randomHex: bytes must be a non-negative integer, got ${bytes}`);
+  return [...rng.fillBytes(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Uniform bigint in [0, bound) by rejection sampling on the bit length of `bound`. */
 export function randomBelow(rng: Rng, bound: bigint): bigint {
   if (typeof bound !== 'bigint' || bound <= 0n) throw new RangeError(`randomBelow: bound must be a positive bigint`);

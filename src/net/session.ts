@@ -21,7 +21,7 @@
  */
 import { realClock, type Clock } from '../core/clock';
 import { initialCentroids } from '../core/initial-centroids';
-import { secureRng, seededRng, type Rng } from '../core/rng';
+import { randomHex, secureRng, seededRng, type Rng } from '../core/rng';
 import type { PeerId } from '../core/transport';
 import type { KeyShare, ThresholdPublicKey } from '../crypto/types';
 import type { CryptoBackend } from '../protocol/crypto-backend';
@@ -203,7 +203,6 @@ const LOBBY_DIAL_SPREAD_MS = 1000;
  * first second).
  */
 export const START_SPREAD_MS = 600;
-const hex = (rng: Rng, bytes: number): string => [...rng.fillBytes(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 const b36 = (rng: Rng, n: number): string => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rng.nextUint32() % 36]).join('');
 
 function sameSecret(a: string, b: string): boolean {
@@ -462,7 +461,7 @@ function wireMesh(core: Core, running: () => Running | null, onControl: (from: P
 export async function createRound(opts: SessionOptions & { round: RoundChoice; baseUrl: string }): Promise<RoundSession> {
   const rng = opts.rng ?? secureRng();
   const roundId = b36(rng, 10);
-  const secret = hex(rng, 16);
+  const secret = randomHex(rng, 16);
   const core = openCore(HUB(roundId), roundId, { ...opts, rng });
   await core.signalling.ready();
   const link = `${opts.baseUrl.split('#')[0]}#join=${roundId}.${secret}`;

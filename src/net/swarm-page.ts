@@ -13,6 +13,7 @@ import { plainBackend } from '../protocol/crypto-backend';
 import { plainPpkmCrypto } from '../protocol/ppkm/crypto';
 import type { PpkmParams } from '../protocol/ppkm/params';
 import type { StopReason } from '../core/termination';
+import { randomHex, secureRng } from '../core/rng';
 import { poolPpkmCrypto, startPpkmTab, type PpkmTab } from './ppkm-tab';
 import { sessionRejoinStore } from './rejoin-store';
 import { createRound, joinRound, type ParticipantProgress, type RoundChoice, type RoundSession, type SessionCrypto, type SessionEvent } from './session';
@@ -120,7 +121,7 @@ const state: SwarmPageState = {
   self: '', phase: 'idle', iteration: 0, members: 0, peers: 0, results: [], bytesSent: 0, bytesReceived: 0, cryptoMs: 0,
   longTaskMaxMs: 0, longTasks: 0, longTaskMaxMsAll: 0, longTaskLog: [], scriptLog: [], dropped: {}, errors: [], heapBytes: 0,
   resultsTotal: 0, contributed: [], rejoined: false, cryptoSlots: pool.slots, cryptoWaitMs: 0, cryptoHolds: 0,
-  loadId: [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join(''),
+  loadId: randomHex(secureRng(), 8),
 };
 // A bad URL parameter is reported in the page's errors, not silently replaced by the default.
 if (!slotsValid) state.errors.push(`slots: expected an integer in [0, 64], got '${slotsParam ?? ''}'`);
@@ -295,8 +296,9 @@ const api = {
     ppkm.start();
   },
   /**
-   * The round's progress and the results from index `since` on: the runner polls every 500 ms, and a
-   * full copy of every iteration's centroids would cost this tab main-thread time to serialise.
+   * The round's progress and the results from index `since` on (what {@link report} pushes and the
+   * runner's polls read): a full copy of every iteration's centroids would cost this tab main-thread
+   * time to serialise each time.
    */
   progress(since = 0): SwarmPageProgress {
     refresh();

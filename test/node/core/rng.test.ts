@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { randomBelow, secureRng, seededRng } from '../../../src/core/rng';
+import { randomBelow, randomHex, secureRng, seededRng } from '../../../src/core/rng';
 
 describe('seededRng', () => {
   it('is deterministic per seed and differs across seeds', () => {
@@ -37,5 +37,20 @@ describe('randomBelow', () => {
   });
   it('rejects a non-positive bound', () => {
     expect(() => randomBelow(secureRng(), 0n)).toThrow(RangeError);
+  });
+});
+
+describe('randomHex', () => {
+  it('encodes the rng\'s bytes as lowercase hex, 2 characters per byte', () => {
+    const bytes = seededRng(9).fillBytes(new Uint8Array(16));
+    const expected = [...bytes].map((b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
+    expect(randomHex(seededRng(9), 16)).toBe(expected);
+    expect(randomHex(seededRng(9), 0)).toBe('');
+    fc.assert(fc.property(fc.integer({ min: 0, max: 64 }), (n) => /^[0-9a-f]*$/.test(randomHex(secureRng(), n)) && randomHex(secureRng(), n).length === 2 * n));
+  });
+
+  it('refuses a negative or fractional byte count, naming it', () => {
+    expect(() => randomHex(secureRng(), -1)).toThrow(/bytes must be a non-negative integer, got -1/);
+    expect(() => randomHex(secureRng(), 1.5)).toThrow(/got 1.5/);
   });
 });

@@ -30,13 +30,17 @@ function swarm(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 }
 
 describe('swarm runner helpers', () => {
-  it('parses --crypto-slots and --foreground', () => {
+  it('parses --crypto-slots, --foreground and --lobby-links', () => {
     const d = parseSwarmOptions(['--tabs', '3']);
     expect(d.cryptoSlots).toBeUndefined();
     expect(d.foreground).toBe(true);
-    const o = parseSwarmOptions(['--tabs', '3', '--crypto-slots', '0', '--foreground=0']);
+    expect(d.lobbyLinks).toBe(true);
+    const o = parseSwarmOptions(['--tabs', '3', '--crypto-slots', '0', '--foreground=0', '--lobby-links', '0']);
     expect(o.cryptoSlots).toBe(0);
     expect(o.foreground).toBe(false);
+    expect(o.lobbyLinks).toBe(false);
+    expect(() => parseSwarmOptions(['--tabs', '3', '--lobby-links', '2'])).toThrow('--lobby-links: must be in [0, 1], got 2');
+    expect(() => parseSwarmOptions(['--tabs', '3', '--lobby-links', 'yes'])).toThrow(/--lobby-links: expected an integer, got 'yes'/);
     expect(() => parseSwarmOptions(['--tabs', '3', '--crypto-slots', '65'])).toThrow('--crypto-slots: must be in [0, 64], got 65');
     expect(() => parseSwarmOptions(['--tabs', '3', '--foreground', '2'])).toThrow('--foreground: must be in [0, 1], got 2');
   });
