@@ -27,6 +27,12 @@ export interface OverlayDriverOptions {
   clock: Clock;
   /** Period of this end's shuffles once {@link OverlayDriver.startShuffling} was called (default 10 s; 0 = never). */
   shufflePeriodMs?: number;
+  /**
+   * Uniform in [0, 1): each wait between shuffles is then drawn from [P/2, 3P/2) instead of exactly P.
+   * Members start shuffling together (the round's start); fixed periods would keep their shuffles,
+   * and the dials and closes that follow, in one burst every P for the whole round.
+   */
+  random?: () => number;
   /** A shuffle unanswered after this long counts as failed (default 30 s: a dial may take 20 s). */
   shuffleTimeoutMs?: number;
   /** A link neither end wants is closed after this long (default 5 s; see {@link Overlay.releasable}). */
@@ -112,7 +118,7 @@ export function createOverlayDriver(opts: OverlayDriverOptions): OverlayDriver {
   };
 
   const schedule = (): void => {
-    if (!stopped && shuffling && period > 0) cancelTimer = clock.setTimer(period, shuffle);
+    if (!stopped && shuffling && period > 0) cancelTimer = clock.setTimer(opts.random ? period * (0.5 + opts.random()) : period, shuffle);
   };
 
   return {

@@ -6,8 +6,11 @@
  * holder and they want it. A full holder clique would open ℓ(ℓ − 1)/2 links at the round's start
  * instead of ℓ − 1; a holder taking over from a lost holder 1 opens its links on demand. A link stays
  * open while either end wants it, so the link degree is ≈ D (out-view plus in-view); a link neither
- * end wants is released. Each end tells the other when its want flips ({@link Overlay.announcements}). A pin keeps a link without making it a gossip
- * neighbour (joiners and the creator during the lobby). Pure logic over an injected Rng: the
+ * end wants is idle: up to `idleLinks` idle links stay open (the most recently idle ones), the others
+ * are released. Closing a link blocks the page on a loaded device (src/net/call-pacer.ts), and views
+ * swap entries back and forth, so a few idle links are a cache of connections rather than a cost.
+ * Each end tells the other when its want flips ({@link Overlay.announcements}). A pin keeps a link
+ * without making it a gossip neighbour (joiners and the creator during the lobby). Pure logic over an injected Rng: the
  * session dials, closes and carries the messages.
  * @module
  */
@@ -21,6 +24,8 @@ export interface OverlayOptions {
   /** Target link degree D (≥ 1): the Cyclon view holds ⌈D/2⌉ peers. */
   degree: number;
   rng: Rng;
+  /** Links neither end wants that stay open (default 0: every idle link is released after the grace). */
+  idleLinks?: number;
 }
 
 /** Link planning state of one participant. */
@@ -47,12 +52,13 @@ export interface Overlay {
   /** Members to dial now (wanted, not linked, not planned, not gone). Marks them planned. */
   plan(): PeerId[];
   /**
-   * Linked peers that neither end wants, unpinned, for at least `graceMs` as of `now`: close them.
-   * The grace keeps a link that is wanted again soon (views swap entries back and forth) and lets the
-   * peer that just introduced a neighbour still relay the signalling of the new link.
+   * Idle links to close: linked peers that neither end wants, unpinned, for at least `graceMs` as of
+   * `now`, beyond the `idleLinks` most recently idle (the oldest idle go first). The grace keeps a
+   * link that is wanted again soon (views swap entries back and forth) and lets the peer that just
+   * introduced a neighbour still relay the signalling of the new link.
    */
   releasable(now: number, graceMs: number): PeerId[];
-  /** Whether some link is waiting out its grace (call {@link Overlay.releasable} again later). */
+  /** Whether some idle link beyond `idleLinks` is waiting out its grace (call {@link Overlay.releasable} again later). */
   releasePending(): boolean;
   /** Changes of this end's want for linked peers since the last call (a new link counts as a change). */
   announcements(): Array<{ peer: PeerId; want: boolean }>;
@@ -75,6 +81,8 @@ export const viewSizeFor = (degree: number): number => Math.max(2, Math.ceil(deg
 export function createOverlay(opts: OverlayOptions): Overlay {
   const { self, rng } = opts;
   if (!Number.isInteger(opts.degree) || opts.degree < 1) throw new RangeError(`overlay: degree must be an integer ≥ 1, got ${opts.degree}`);
+  const idleLinks = opts.idleLinks ?? 0;
+  if (!Number.isInteger(idleLinks) || idleLinks < 0) throw new RangeError(`overlay: idleLinks must be an integer ≥ 0, got ${idleLinks}`);
   const viewSize = viewSizeFor(opts.degree);
   const cyclon = createCyclon({ self, viewSize, shuffleLength: Math.max(1, Math.ceil(viewSize / 2)), rng });
   const members = new Set<PeerId>();
@@ -88,6 +96,7 @@ export function createOverlay(opts: OverlayOptions): Overlay {
   const theirWant = new Map<PeerId, boolean>();
   const announced = new Map<PeerId, boolean>();
   const introducers = new Map<PeerId, PeerId>();
+  /** Idle links (neither end wants them), and since when, as of the last {@link Overlay.releasable}. */
   const unwantedSince = new Map<PeerId, number>();
 
   /** Seeds the view from a random order of `pool`, not its first members: views start as independent uniform samples. */
@@ -139,16 +148,18 @@ export function createOverlay(opts: OverlayOptions): Overlay {
       return out;
     },
     releasable(now, graceMs) {
-      const out: PeerId[] = [];
+      for (const p of unwantedSince.keys()) if (!linked.has(p)) unwantedSince.delete(p);
       for (const p of linked) {
-        if (wants(p) || pinned.has(p) || theirWant.get(p) !== false) { unwantedSince.delete(p); continue; }
-        const since = unwantedSince.get(p) ?? now;
-        unwantedSince.set(p, since);
-        if (now - since >= graceMs) { out.push(p); unwantedSince.delete(p); }
+        if (wants(p) || pinned.has(p) || theirWant.get(p) !== false) unwantedSince.delete(p);
+        else if (!unwantedSince.has(p)) unwantedSince.set(p, now);
       }
+      // Map order is insertion order: the oldest idle first.
+      const excess = unwantedSince.size - idleLinks;
+      const out = [...unwantedSince].slice(0, Math.max(0, excess)).filter(([, since]) => now - since >= graceMs).map(([p]) => p);
+      for (const p of out) unwantedSince.delete(p);
       return out;
     },
-    releasePending: () => unwantedSince.size > 0,
+    releasePending: () => unwantedSince.size > idleLinks,
     announcements() {
       const out: Array<{ peer: PeerId; want: boolean }> = [];
       for (const p of linked) {

@@ -61,6 +61,8 @@ export interface NetOptions {
   shufflePeriodMs?: number;
   /** How long a link neither end wants stays open before it is closed (default 5 s). */
   releaseGraceMs?: number;
+  /** Links neither end wants that stay open anyway, the most recently idle (default: the degree; see ./overlay). */
+  idleLinks?: number;
   /**
    * Joiners link to a few random members while in the lobby (default true; see ./lobby-links), so
    * the round's overlay is mostly up when it starts. False: every overlay link is dialled at 'start'.
@@ -276,7 +278,8 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   const config = makeRoundConfig(params);
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
-  const overlay = createOverlay({ self: core.self, degree: opts.net.degree ?? 6, rng: core.rng });
+  const degree = opts.net.degree ?? 6;
+  const overlay = createOverlay({ self: core.self, degree, idleLinks: opts.net.idleLinks ?? degree, rng: core.rng });
   // The links to the creator stay until the round runs; then only wanted links stay. Links and pins
   // go in before the members: the view is seeded from the unpinned links first (the lobby's).
   for (const p of pins) overlay.pin(p, true);
@@ -284,7 +287,7 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   overlay.setMembers(members, config.holderIds);
   core.overlay = overlay;
   const driver = createOverlayDriver({
-    overlay, clock: core.clock, shufflePeriodMs: opts.net.shufflePeriodMs, releaseGraceMs: opts.net.releaseGraceMs,
+    overlay, clock: core.clock, shufflePeriodMs: opts.net.shufflePeriodMs, releaseGraceMs: opts.net.releaseGraceMs, random: () => core.rng.nextFloat(),
     shuffleTimeoutMs: (opts.net.connectTimeoutMs ?? 20_000) + 5_000,
     host: {
       has: (p) => core.mesh.has(p), connect: (p) => core.mesh.connect(p), disconnect: (p) => core.mesh.disconnect(p),

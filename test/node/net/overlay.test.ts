@@ -11,7 +11,7 @@ import { manualClock } from './fakes';
  * the target is dead, messages are delivered synchronously. Each node starts linked to the creator
  * `p0` and pinning it, as a lobby leaves them.
  */
-function swarm(N: number, D: number, seed: number, holders: PeerId[] = []) {
+function swarm(N: number, D: number, seed: number, holders: PeerId[] = [], extra: { idleLinks?: number; jitter?: boolean } = {}) {
   const clock = manualClock();
   const ids = Array.from({ length: N }, (_, i) => `p${i}`);
   const links = new Set<string>();
@@ -30,9 +30,10 @@ function swarm(N: number, D: number, seed: number, holders: PeerId[] = []) {
   };
   let messages = 0;
   for (const [i, id] of ids.entries()) {
-    const overlay = createOverlay({ self: id, degree: D, rng: seededRng(seed * 7919 + i) });
+    const rng = seededRng(seed * 7919 + i);
+    const overlay = createOverlay({ self: id, degree: D, rng, idleLinks: extra.idleLinks });
     const driver = createOverlayDriver({
-      overlay, clock, shufflePeriodMs: 1000, shuffleTimeoutMs: 3000, releaseGraceMs: 500,
+      overlay, clock, shufflePeriodMs: 1000, shuffleTimeoutMs: 3000, releaseGraceMs: 500, ...(extra.jitter ? { random: () => rng.nextFloat() } : {}),
       host: {
         has: (p) => links.has(key(id, p)),
         connect: async (p) => { if (dead.has(p) || dead.has(id)) return false; up(id, p); return true; },
@@ -76,6 +77,8 @@ describe('overlay: a Cyclon view turned into links', () => {
   it('view size: ⌈D/2⌉, at least 2; invalid degrees are refused', () => {
     expect([1, 2, 3, 6, 7].map(viewSizeFor)).toEqual([2, 2, 2, 3, 4]);
     expect(() => createOverlay({ self: 'a', degree: 0, rng: seededRng(1) })).toThrow(/degree must be an integer ≥ 1, got 0/);
+    expect(() => createOverlay({ self: 'a', degree: 2, idleLinks: -1, rng: seededRng(1) })).toThrow(/idleLinks must be an integer ≥ 0, got -1/);
+    expect(() => createOverlay({ self: 'a', degree: 2, idleLinks: 1.5, rng: seededRng(1) })).toThrow(/idleLinks must be an integer ≥ 0, got 1.5/);
   });
 
   it('plans its view (a random sample of members), never self, never twice', () => {
@@ -156,6 +159,35 @@ describe('overlay: a Cyclon view turned into links', () => {
     expect(o.neighbours()).toContain(view[0]);
   });
 
+  it('idle links: the idleLinks most recently idle stay open, the older ones go after the grace', () => {
+    const others = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    const o = createOverlay({ self: 'a', degree: 2, idleLinks: 2, rng: seededRng(3) });
+    o.setMembers(['a', ...others], []);
+    const outside = others.filter((p) => !o.wants(p)); // not in the view: idle once the other end says so
+    expect(outside.length).toBeGreaterThanOrEqual(4);
+    const [p1, p2, p3, p4] = outside as [string, string, string, string];
+    // Idle from t = 0, 100, 200, 300 (in this order).
+    [p1, p2, p3, p4].forEach((p, i) => { o.linkUp(p); o.setTheirWant(p, false); o.releasable(i * 100, 1000); });
+    expect(o.releasePending()).toBe(true); // 4 idle, 2 may stay
+    expect(o.releasable(1050, 1000)).toEqual([p1]); // p2 is within its grace
+    o.linkDown(p1); // the host closes what is released
+    expect(o.releasable(1100, 1000)).toEqual([p2]);
+    o.linkDown(p2);
+    expect(o.releasePending()).toBe(false);
+    expect(o.releasable(5000, 1000)).toEqual([]); // p3, p4: the two most recently idle stay
+    // The other end wanting one again makes it a neighbour and frees a place: a new idle link stays.
+    o.setTheirWant(p3, true);
+    expect(o.neighbours()).toContain(p3);
+    o.linkUp(outside[4] ?? p1);
+    o.setTheirWant(outside[4] ?? p1, false);
+    expect(o.releasable(6000, 1000)).toEqual([]);
+    // A link that went down is no longer counted (p4 down: p3 idle again stays with the new one).
+    o.linkDown(p4);
+    o.setTheirWant(p3, false);
+    expect(o.releasable(7000, 1000)).toEqual([]);
+    expect(o.releasePending()).toBe(false);
+  });
+
   it('a forgotten member that links again is a neighbour again (a tab back from a reload)', () => {
     const o = createOverlay({ self: 'a', degree: 2, rng: seededRng(1) });
     o.setMembers(['a', 'b', 'c'], []);
@@ -210,6 +242,60 @@ describe('overlay drivers on a fake network (Cyclon + want/release + shuffles)',
       expect(s.connected()).toBe(true);
       for (const n of s.nodes.values()) n.driver.stop();
     }
+  });
+
+  it('idle links: each node keeps at most idleLinks links neither end wants; the graph stays connected', async () => {
+    const s = swarm(40, 6, 4, [], { idleLinks: 3, jitter: true });
+    const idleAt = (id: PeerId): number => {
+      const n = s.nodes.get(id)!;
+      return s.ids.filter((p) => p !== id && s.links.has([id, p].sort().join('|')) && !n.overlay.wants(p) && !s.nodes.get(p)!.overlay.wants(id)).length;
+    };
+    await s.go();
+    for (let t = 0; t < 3; t++) {
+      await s.run(3000);
+      expect(s.connected()).toBe(true);
+      expect(Math.max(...s.ids.map(s.degree))).toBeLessThan(6 + 3 + 8); // wanted, idle kept, swaps in their grace
+    }
+    // Shuffles stop: once the grace has passed, each node holds at most 3 idle links, and some hold that many.
+    for (const n of s.nodes.values()) n.driver.stopShuffling();
+    await s.run(2000);
+    const idle = s.ids.map(idleAt);
+    expect(Math.max(...idle)).toBeLessThanOrEqual(3);
+    expect(idle.filter((x) => x > 0).length).toBeGreaterThan(10);
+    expect(s.connected()).toBe(true);
+    for (const n of s.nodes.values()) n.driver.stop();
+  });
+
+  it('jittered shuffles: waits drawn from [P/2, 3P/2), so members that start together drift apart', async () => {
+    const flush = async (): Promise<void> => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+    const starts = async (random: () => number): Promise<number[]> => {
+      const clock = manualClock();
+      const overlay = createOverlay({ self: 'a', degree: 2, rng: seededRng(1) });
+      overlay.setMembers(['a', 'b', 'c'], []);
+      const at: number[] = [];
+      const driver = createOverlayDriver({
+        overlay, clock, shufflePeriodMs: 1000, random,
+        host: { has: () => true, connect: async () => true, disconnect: () => {}, send: (_p, m) => { if (m.t === 'shuffle') at.push(clock.now()); return true; } },
+      });
+      driver.startShuffling();
+      for (let i = 0; i < 40; i++) {
+        clock.advance(100);
+        await flush();
+        const target = overlay.cyclon.inFlight;
+        if (target) driver.handle(target, { t: 'shuffle-reply', entries: [] });
+      }
+      driver.stop();
+      return at;
+    };
+    // The extremes of the draw: every P/2, every 3P/2.
+    expect(await starts(() => 0)).toEqual([500, 1000, 1500, 2000, 2500, 3000, 3500, 4000]);
+    expect(await starts(() => 0.999)).toEqual([1500, 3000]); // due at 1499 and 2998, seen at the next 100 ms step
+    expect(await starts(() => 0.5)).toEqual([1000, 2000, 3000, 4000]); // the mean: P
+    // Seeded: ten members' first shuffles spread over at least half a period.
+    const firsts: number[] = [];
+    for (let i = 0; i < 10; i++) { const r = seededRng(100 + i); firsts.push((await starts(() => r.nextFloat()))[0]!); }
+    expect(firsts.every((t) => t >= 500 && t < 1600)).toBe(true);
+    expect(Math.max(...firsts) - Math.min(...firsts)).toBeGreaterThan(500);
   });
 
   it('a fifth of the members leave: views forget them, the rest stays connected with degree ≥ 2', async () => {
