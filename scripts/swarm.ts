@@ -25,6 +25,7 @@ import type { Dataset } from '../src/data/types';
 import type { PpkmParams } from '../src/protocol/ppkm/params';
 import { randomConnectedGraph } from '../src/sim/ppkm/graph';
 import { sampleBrowserMemory } from './lib/browser-memory';
+import { createCpuMeter } from './lib/machine-cpu';
 import { describeStop } from '../src/sim/run';
 import { STOP_REASONS, type StopReason } from '../src/core/termination';
 
@@ -312,6 +313,8 @@ async function main(): Promise<number> {
     const runnerPriority = getPriority();
     const lowerRunner = (on: boolean): void => { try { setPriority(on ? Math.max(runnerPriority, 10) : runnerPriority); } catch { /* not permitted: run as is */ } };
     lowerRunner(true);
+    const cpuMeter = createCpuMeter();
+    await cpuMeter.sample(performance.now());
     const tStart = performance.now();
     if (ppkm) await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as unknown as { swarm: { ppkmStart(): void } }).swarm.ppkmStart())));
     else pages[0]!.evaluate(() => (globalThis as unknown as { swarm: { start(): Promise<void> } }).swarm.start()).catch(() => {});
@@ -326,6 +329,7 @@ async function main(): Promise<number> {
       await sleep(LOOP_MS);
       const stalest = pages.map((_, i) => i).filter((i) => !closed.has(i)).sort((a, b) => (heardAt[a] ?? 0) - (heardAt[b] ?? 0))[0];
       if (stalest !== undefined) await poll(stalest, 'progress');
+      await cpuMeter.sample(performance.now());
       states = pages.map((_, i) => latest[i]!);
       const alive = states.filter((s, i) => s && !closed.has(i));
       const errors = alive.flatMap((s) => s.errors);
@@ -374,6 +378,7 @@ async function main(): Promise<number> {
     }
     if (profilers.length) console.error(`swarm: CPU profiles of tabs 0..${profilers.length - 1} → swarm-tab<i>.cpuprofile`);
     const wallSeconds = (performance.now() - tStart) / 1000;
+    const machineCpu = await cpuMeter.finish();
     lowerRunner(false);
     await memory.readNow(); // after the round's clock stopped: a PSS read takes ~100 ms
     let cpu: ReturnType<typeof longTaskCpu> | null = null;
@@ -445,6 +450,8 @@ async function main(): Promise<number> {
         rssBytesRunner: process.memoryUsage().rss,
         /** Peak whole-browser memory: Σ PSS of every Chromium process, read whenever the resident total grew 2 % and at the round's end (0 = not measured). */
         browserPeakPssBytes: memory?.peak() ?? 0,
+        /** Shares of the machine's CPU time during the round: busy, stolen by the hypervisor, and the most stolen over 1 s (null: not Linux). */
+        machineCpu,
         ...(cpu ? { traced: cpu } : {}),
         note: assignment.note ?? null,
       },
@@ -460,7 +467,7 @@ async function main(): Promise<number> {
     const nets = aliveStates.flatMap((st) => (st.net ? [st.net] : []));
     const slowest = nets.reduce<SwarmNetStats | undefined>((w, n) => (!w || n.slowestCallMs > w.slowestCallMs ? n : w), undefined);
     if (slowest) console.log(`WebRTC calls (paced, one per task): ${nets.reduce((a, n) => a + n.webrtcCalls, 0)} over all tabs, the slowest ${slowest.slowestCallMs} ms (${slowest.slowestCall})`);
-    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${run.json ? `, JSON → ${run.json}` : ''}`);
+    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${machineCpu ? `, cores ${(machineCpu.busy * 100).toFixed(0)} % busy and ${(machineCpu.steal * 100).toFixed(1)} % stolen by the host (${(machineCpu.peakSteal * 100).toFixed(0)} % in the worst second)` : ''}${run.json ? `, JSON → ${run.json}` : ''}`);
     if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;
   } catch (e) {

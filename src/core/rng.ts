@@ -25,7 +25,10 @@ function floatFrom(rng: { nextUint32(): number }): number {
 
 /** Cryptographically secure randomness from `crypto.getRandomValues` (Node ≥ 20, browsers, workers). */
 export function secureRng(): Rng {
-  const buf = new Uint32Array(256);
+  // One getRandomValues call per 16 KiB: an iteration's noise shares take thousands of words, and each
+  // call leaves JavaScript for the browser's generator (on Linux a getrandom system call, where a
+  // page's main thread on a loaded device is likely to be descheduled).
+  const buf = new Uint32Array(4096);
   let pos = buf.length;
   const self: Rng = {
     nextUint32() {

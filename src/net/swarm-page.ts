@@ -212,17 +212,33 @@ function refresh(): void {
 type Report = (p: SwarmPageProgress) => Promise<void>;
 /** Results already pushed through {@link report}. */
 let reported = 0;
+let reportQueued = false;
 /**
- * Pushes this tab's progress and new results to the runner at once. The runner then polls only as a
- * slow backstop: a poll is a DevTools round trip that costs this tab's main thread and the runner's
- * CPU, and at 500 ms per tab the runner alone used 15 % of a core during a 12-tab round.
+ * Pushes this tab's progress and new results to the runner, in a task of its own (the events of one
+ * task go in one push). The runner then polls only as a slow backstop: a poll is a DevTools round
+ * trip that costs this tab's main thread and the runner's CPU, and at 500 ms per tab the runner
+ * alone used 15 % of a core during a 12-tab round. A push reads the state as it is: the traffic
+ * totals and the heap are refreshed by the polls, not here (an iteration's start, when every tab is
+ * busiest, reported each phase change with a full stats walk and a heap sample).
  */
 function report(): void {
-  const push = (globalThis as unknown as { swarmReport?: Report }).swarmReport;
-  if (typeof push !== 'function') return;
-  const p = api.progress(reported);
-  reported = p.resultsTotal;
-  push(p).catch(() => { /* the runner is gone */ });
+  if (reportQueued) return;
+  reportQueued = true;
+  setTimeout(() => {
+    reportQueued = false;
+    const push = (globalThis as unknown as { swarmReport?: Report }).swarmReport;
+    if (typeof push !== 'function') return;
+    if (ppkm) refresh(); // a PPkM node's end is seen by refresh
+    const p = progressOf(reported);
+    reported = p.resultsTotal;
+    push(p).catch(() => { /* the runner is gone */ });
+  }, 0);
+}
+
+/** The progress part of the state, with the results from index `since` on. */
+function progressOf(since: number): SwarmPageProgress {
+  const { self, phase, iteration, peers, errors, results, loadId } = state;
+  return { self, phase, iteration, peers, errors, results: results.slice(since), resultsTotal: results.length, loadId, lobbyLinked: session?.lobbyLinked() ?? true };
 }
 
 function attach(s: RoundSession): void {
@@ -282,8 +298,7 @@ const api = {
         ppkmStop.moved = moved;
         refresh();
         state.results.push({ iteration, final: false, centroids, epsilonSpent: 0, bytesSent: state.bytesSent, bytesReceived: state.bytesReceived, cryptoMs: 0, at: performance.now() });
-        // In a later task: the node marks itself done after this callback (refresh reads it then).
-        setTimeout(report, 0);
+        report(); // in a later task: the node marks itself done after this callback (refresh reads it then)
       },
     });
     return o.self;
@@ -303,8 +318,7 @@ const api = {
   progress(since = 0): SwarmPageProgress {
     refresh();
     sampleHeap();
-    const { self, phase, iteration, peers, errors, results, loadId } = state;
-    return { self, phase, iteration, peers, errors, results: results.slice(since), resultsTotal: results.length, loadId, lobbyLinked: session?.lobbyLinked() ?? true };
+    return progressOf(since);
   },
   /** The whole state, with the results from index `since` on. */
   state(since = 0): SwarmPageState {
