@@ -1,9 +1,10 @@
 /**
  * Lobby links: while a joiner waits in the lobby it links to a few random members, one dial at a
  * time, until it has `target` links to members other than the creator (counting links others
- * dialled to it), and accepts others' lobby dials only up to 2 × `target` links. When the round starts, the overlay seeds its view with these links first
- * ({@link Overlay.setMembers}), so the round's first second carries protocol work instead of link
- * set-up (ICE, DTLS and SCTP for every link, while every tab also starts encrypting).
+ * dialled to it), and accepts others' lobby dials only up to 2 × `target` links. When the round
+ * starts, the overlay seeds its view with these links first ({@link Overlay.setMembers}), so the
+ * round's first second carries protocol work instead of link set-up (ICE, DTLS and SCTP for every
+ * link, while every tab also starts encrypting).
  *
  * Why not full views: the lobby does not know the final membership, and the overlay's Cyclon
  * shuffles randomise the views once the round runs; the lobby only saves the dials.

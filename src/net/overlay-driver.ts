@@ -1,6 +1,6 @@
 /**
  * Runs an {@link Overlay} over a mesh: dials what it plans, announces this end's wants, releases
- * links neither end wants, shuffles the Cyclon view every `shufflePeriodMs` and answers the
+ * the idle links the overlay lets go, shuffles the Cyclon view about every `shufflePeriodMs` and answers the
  * neighbours' shuffles. Entries learnt in a shuffle remember who introduced them, so the link to a
  * new view member can be signalled through that peer (src/net/relay-signalling.ts).
  * @module
@@ -35,7 +35,7 @@ export interface OverlayDriverOptions {
   random?: () => number;
   /** A shuffle unanswered after this long counts as failed (default 30 s: a dial may take 20 s). */
   shuffleTimeoutMs?: number;
-  /** A link neither end wants is closed after this long (default 5 s; see {@link Overlay.releasable}). */
+  /** A link neither end wants, beyond the overlay's `idleLinks`, is closed after this long (default 5 s; see {@link Overlay.releasable}). */
   releaseGraceMs?: number;
 }
 

@@ -10,8 +10,8 @@
  * are released. Closing a link blocks the page on a loaded device (src/net/call-pacer.ts), and views
  * swap entries back and forth, so a few idle links are a cache of connections rather than a cost.
  * Each end tells the other when its want flips ({@link Overlay.announcements}). A pin keeps a link
- * without making it a gossip neighbour (joiners and the creator during the lobby). Pure logic over an injected Rng: the
- * session dials, closes and carries the messages.
+ * without making it a gossip neighbour (joiners and the creator during the lobby). Pure logic over an
+ * injected Rng: the session dials, closes and carries the messages.
  * @module
  */
 import type { Rng } from '../core/rng';

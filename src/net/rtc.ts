@@ -1,7 +1,6 @@
 /**
  * WebRTC link setup over a {@link Signalling} strategy: offer/answer carrying the candidates gathered
- * so far (later ones trickle), one ordered
- * reliable data channel per link, connect timeouts. The RTCPeerConnection constructor is injected,
+ * so far (later ones trickle), one ordered reliable data channel per link, connect timeouts. The RTCPeerConnection constructor is injected,
  * so tests can substitute a fake and deployments can wrap it.
  * @module
  */

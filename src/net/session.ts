@@ -14,9 +14,10 @@
  * deals the threshold key (in a worker, through the injected `crypto.dealKey`) and hands every member
  * the public round parameters (and each key holder its share, over that holder's own link). Once the
  * round runs, the creator is an ordinary participant: the gossip runs over a bounded Cyclon overlay
- * (src/net/overlay.ts), the lobby links nobody wants are released, new links are signalled through
- * the peer that introduced them (src/net/relay-signalling.ts) or the server, and a frame for a member
- * without a link opens one on demand. The creator is still where a reloaded tab asks to rejoin.
+ * (src/net/overlay.ts), the lobby links nobody wants go idle (a few stay open, the rest are
+ * released), new links are signalled through the peer that introduced them
+ * (src/net/relay-signalling.ts) or the server, and a frame for a member without a link opens one on
+ * demand. The creator is still where a reloaded tab asks to rejoin.
  * @module
  */
 import { realClock, type Clock } from '../core/clock';
@@ -59,7 +60,7 @@ export interface NetOptions {
   connectTimeoutMs?: number;
   /** Period of the Cyclon view shuffles during a round (default 10 s; 0 = never). */
   shufflePeriodMs?: number;
-  /** How long a link neither end wants stays open before it is closed (default 5 s). */
+  /** How long a link neither end wants, beyond the `idleLinks` kept, stays open before it is closed (default 5 s). */
   releaseGraceMs?: number;
   /** Links neither end wants that stay open anyway, the most recently idle (default: the degree; see ./overlay). */
   idleLinks?: number;
