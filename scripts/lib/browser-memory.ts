@@ -8,15 +8,23 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 
+/**
+ * Whether each process seen is Chromium's, by pid. A process's name is read once: the sampler runs
+ * every second during a round, and reading every process's name each time (hundreds of files) was
+ * most of its cost. A pid gone from /proc is forgotten, so a reused pid is read again.
+ */
+const isChromiumPid = new Map<string, boolean>();
+
 /** Pids of the processes whose command name looks like Chromium's. */
 async function chromiumPids(): Promise<string[]> {
   let pids: string[];
   try { pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p)); } catch { return []; }
-  const out: string[] = [];
-  await Promise.all(pids.map(async (pid) => {
-    try { if (/^(chromium|chrome|headless_shell)/.test((await readFile(`/proc/${pid}/comm`, 'utf8')).trim())) out.push(pid); } catch { /* ended meanwhile */ }
+  const present = new Set(pids);
+  for (const pid of isChromiumPid.keys()) if (!present.has(pid)) isChromiumPid.delete(pid);
+  await Promise.all(pids.filter((pid) => !isChromiumPid.has(pid)).map(async (pid) => {
+    try { isChromiumPid.set(pid, /^(chromium|chrome|headless_shell)/.test((await readFile(`/proc/${pid}/comm`, 'utf8')).trim())); } catch { /* ended meanwhile */ }
   }));
-  return out;
+  return pids.filter((pid) => isChromiumPid.get(pid) === true);
 }
 
 /**

@@ -274,11 +274,25 @@ interface ParticipantSetup {
   onAnswered?(iteration: number): void;
 }
 
-function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, setup: ParticipantSetup): Running {
+/** Ends the current main-thread task; rejects if the set-up is no longer wanted (the tab left). */
+async function nextStep(live: () => boolean): Promise<void> {
+  await yieldToMain();
+  if (!live()) throw new Error('the participant\'s set-up was abandoned: this tab left the round');
+}
+
+/**
+ * Sets up this tab's participant in three main-thread tasks: the round's configuration, the overlay,
+ * then the protocol. On cold code (a tab's first round) the whole set-up took 8 ms of CPU in one
+ * task, and on a device running many tabs, whose set-ups come within the same second, a task that
+ * size waited up to 80 ms for a core. Rejects (nothing left running) if `live()` turns false between
+ * the steps.
+ */
+async function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, setup: ParticipantSetup, live: () => boolean): Promise<Running> {
   const { share, members, pins, onResult } = setup;
   const config = makeRoundConfig(params);
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
+  await nextStep(live);
   const degree = opts.net.degree ?? 6;
   const overlay = createOverlay({ self: core.self, degree, idleLinks: opts.net.idleLinks ?? degree, rng: core.rng });
   // The links to the creator stay until the round runs; then only wanted links stay. Links and pins
@@ -297,6 +311,7 @@ function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, s
   });
   const transport = createWebRtcTransport({ mesh: core.mesh, neighbours: () => overlay.neighbours() });
   const link = codecLink(transport, backend.ciphertextBytes);
+  try { await nextStep(live); } catch (e) { driver.stop(); transport.close(); if (core.overlay === overlay) core.overlay = null; throw e; }
   const participant = new Participant({
     config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
     keyShare: share, answered: setup.answered,
@@ -474,6 +489,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
   let status: RoundStatus = 'lobby';
   let running: Running | null = null;
   let result: RoundSession['result'] = null;
+  let left = false;
   const readyFrom = new Set<PeerId>();
   let startFor: ((p: PeerId) => Uint8Array) | null = null;
   let goResolve: () => void = () => {};
@@ -561,7 +577,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
     key.shares.length = 0; // the dealer keeps only its own share
     status = 'running';
     core.emit({ type: 'phase', phase: 'linking' });
-    running = runParticipant(core, opts, params, { share: myShare, members, pins: members, onResult: (r) => { result = r; if (r.final) status = 'finished'; } });
+    running = await runParticipant(core, opts, params, { share: myShare, members, pins: members, onResult: (r) => { result = r; if (r.final) status = 'finished'; } }, () => !left);
     await running.ready;
     await goWhenReady();
     // The lobby is over: the creator keeps only the links its overlay (or the other end) wants.
@@ -605,7 +621,7 @@ export async function createRound(opts: SessionOptions & { round: RoundChoice; b
   core.emit({ type: 'phase', phase: 'lobby' });
   core.emit({ type: 'params', params: info });
   core.emit({ type: 'lobby', members: [...members], holders, status });
-  const leave = (): void => { running?.stop(); ppkm?.stop(); core.mesh.close(); core.signalling.close(); };
+  const leave = (): void => { left = true; running?.stop(); ppkm?.stop(); core.mesh.close(); core.signalling.close(); };
   return sessionApi(core, link, true, { members: () => [...members], result: () => result, running: () => running, params: () => info, ppkm: () => ppkm, lobbyLinked: () => true }, start, leave);
 }
 
@@ -652,7 +668,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   const joined = new Promise<true | string>((r) => { resolveJoin = r; });
 
   /** Starts this tab's participant from the round's start parameters; false (error emitted) if they are unusable. */
-  const begin = (wireParams: WireRoundParams, startMembers: PeerId[], dealt: RejoinState['share'] | null, pins: PeerId[]): boolean => {
+  const begin = async (wireParams: WireRoundParams, startMembers: PeerId[], dealt: RejoinState['share'] | null, pins: PeerId[]): Promise<boolean> => {
     const params = paramsFromWire(wireParams);
     if (!params) { core.emit({ type: 'error', error: 'round parameters are malformed' }); return false; }
     members = startMembers;
@@ -661,16 +677,19 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
     const share: KeyShare | undefined = wire ? { publicKey: params.publicKey as ThresholdPublicKey, index: wire.index, secret: BigInt(wire.secret) } : undefined;
     core.emit({ type: 'phase', phase: 'linking' });
     try {
-      running = runParticipant(core, opts, params, {
+      running = await runParticipant(core, opts, params, {
         share, members, pins, answered: keep.answered,
         onResult: (r) => {
           result = r;
           unpinHub(); // a rejoining tab got its catch-up result: the creator's link is no longer needed
         },
         onAnswered: (iteration) => persist({ answered: [...(keep.answered ?? []), iteration] }),
-      });
+      }, () => !left);
       return true;
-    } catch (e) { core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) }); return false; }
+    } catch (e) {
+      if (!left) core.emit({ type: 'error', error: e instanceof Error ? e.message : String(e) });
+      return false;
+    }
   };
 
   wireMesh(core, () => running, (from, m) => {
@@ -713,7 +732,9 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
         // random delay costs at most START_SPREAD_MS once, and spreads the set-ups and link dials.
         core.clock.setTimer(core.rng.nextFloat() * START_SPREAD_MS, () => {
           if (left) return;
-          if (begin(m.params, m.members, m.share, [core.hub])) void running!.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
+          void begin(m.params, m.members, m.share, [core.hub]).then((ok) => {
+            if (ok) return running!.ready.then(() => core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'ready' })));
+          });
         });
         return;
       }
@@ -741,7 +762,7 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
   if (lobbyLinks) core.admit = (p) => lobbyLinks.accepts(p);
   // 'bye' reaches the creator only over a link to it (none when rejoining through the members).
   const leave = (): void => { left = true; lobbyLinks?.stop(); core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'bye' })); running?.stop(); ppkm?.stop(); core.clock.setTimer(50, () => { core.mesh.close(); core.signalling.close(); }); };
-  if (!linked && keep.start && begin(keep.start.params, keep.start.members, null, [])) {
+  if (!linked && keep.start && await begin(keep.start.params, keep.start.members, null, [])) {
     // The creator is gone but this tab was in the round before its reload: it rejoins through the
     // members it knew (its overlay dials them; a new neighbour sends the latest public centroids).
     running!.driver.startShuffling();
