@@ -9,6 +9,7 @@
  * creator) right after the first iteration's result. Everything is shut down on exit, error or SIGINT.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
@@ -314,6 +315,7 @@ async function main(): Promise<number> {
     const cpuMeter = createCpuMeter();
     await cpuMeter.sample(performance.now());
     const tStart = performance.now();
+    const runnerCpuAtStart = process.cpuUsage();
     if (ppkm) await Promise.all(pages.map((p) => p.evaluate(() => (globalThis as unknown as { swarm: { ppkmStart(): void } }).swarm.ppkmStart())));
     else pages[0]!.evaluate(() => (globalThis as unknown as { swarm: { start(): Promise<void> } }).swarm.start()).catch(() => {});
     const churnCount = Math.ceil(run.churn * tabs);
@@ -377,6 +379,10 @@ async function main(): Promise<number> {
     if (profilers.length) console.error(`swarm: CPU profiles of tabs 0..${profilers.length - 1} → swarm-tab<i>.cpuprofile`);
     const wallSeconds = (performance.now() - tStart) / 1000;
     const machineCpu = await cpuMeter.finish();
+    // The runner's own CPU (all its threads: Playwright, Vite, PeerJS, the meters) as a share of the
+    // machine during the round: what the measurement itself took from the tabs.
+    const runnerUsage = process.cpuUsage(runnerCpuAtStart);
+    const runnerCpuShare = (runnerUsage.user + runnerUsage.system) / 1000 / (wallSeconds * 1000 * availableParallelism());
     restoreRunner();
     await memory.readNow(); // after the round's clock stopped: a PSS read takes ~100 ms
     let cpu: ReturnType<typeof longTaskCpu> | null = null;
@@ -449,7 +455,7 @@ async function main(): Promise<number> {
         /** Peak whole-browser memory: Σ PSS of every Chromium process, read whenever the resident total grew 2 % and at the round's end (0 = not measured). */
         browserPeakPssBytes: memory?.peak() ?? 0,
         /** Shares of the machine's CPU time during the round: busy, stolen by the hypervisor, and the most stolen over 1 s (null: not Linux). */
-        machineCpu,
+        machineCpu: machineCpu ? { ...machineCpu, runner: runnerCpuShare } : null,
         ...(cpu ? { traced: cpu } : {}),
         note: assignment.note ?? null,
       },
@@ -465,7 +471,7 @@ async function main(): Promise<number> {
     const nets = aliveStates.flatMap((st) => (st.net ? [st.net] : []));
     const slowest = nets.reduce<SwarmNetStats | undefined>((w, n) => (!w || n.slowestCallMs > w.slowestCallMs ? n : w), undefined);
     if (slowest) console.log(`WebRTC calls (paced, one per task): ${nets.reduce((a, n) => a + n.webrtcCalls, 0)} over all tabs, the slowest ${slowest.slowestCallMs} ms (${slowest.slowestCall})`);
-    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${machineCpu ? `, cores ${(machineCpu.busy * 100).toFixed(0)} % busy and ${(machineCpu.steal * 100).toFixed(1)} % stolen by the host (${(machineCpu.peakSteal * 100).toFixed(0)} % in the worst second)` : ''}${run.json ? `, JSON → ${run.json}` : ''}`);
+    console.log(`max main-thread long task during the round ${result.swarm['longTaskMaxMs'] as number} ms (${result.swarm['longTasksDuringRound'] as number} long tasks over all tabs; ${result.swarm['longTaskMaxMsWithStartup'] as number} ms with page start-up), ${(result.swarm['peersPerTab'] as number).toFixed(1)} links/tab, ${((result.swarm['bytesSentPerTab'] as number) / 1024).toFixed(0)} KiB sent/tab, browser peak ${((result.swarm['browserPeakPssBytes'] as number) / 2 ** 20).toFixed(0)} MiB (Σ PSS)${machineCpu ? `, cores ${(machineCpu.busy * 100).toFixed(0)} % busy and ${(machineCpu.steal * 100).toFixed(1)} % stolen by the host (${(machineCpu.peakSteal * 100).toFixed(0)} % in the worst second; the runner ${(runnerCpuShare * 100).toFixed(1)} %)` : ''}${run.json ? `, JSON → ${run.json}` : ''}`);
     if (cpu) console.log(`traced: ${cpu.longTasks} main-thread tasks > 50 ms wall; the longest ${cpu.maxWallMs} ms wall used ${cpu.cpuOfMaxWallMs} ms CPU; max CPU of any task ${cpu.maxCpuMs} ms`);
     return 0;
   } catch (e) {
