@@ -9,7 +9,7 @@
  * creator) right after the first iteration's result. Everything is shut down on exit, error or SIGINT.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
@@ -26,7 +26,6 @@ import type { PpkmParams } from '../src/protocol/ppkm/params';
 import { randomConnectedGraph } from '../src/sim/ppkm/graph';
 import { sampleBrowserMemory } from './lib/browser-memory';
 import { createCpuMeter } from './lib/machine-cpu';
-import { lowerAllThreads } from './lib/thread-priority';
 import { describeStop } from '../src/sim/run';
 import { STOP_REASONS, type StopReason } from '../src/core/termination';
 
@@ -306,12 +305,16 @@ async function main(): Promise<number> {
     }));
     if (opts.traceCpu) await browser.startTracing(undefined, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', ...(process.env['SWARM_TRACE_EXTRA'] ?? '').split(',').filter(Boolean)] });
     await Promise.all(pages.map((_, i) => (latest[i] ? null : poll(i, 'progress')))); // every tab read once before the round
-    // While the round runs, the runner (Playwright, the embedded Vite and PeerJS servers, the meters)
-    // runs at nice 10, every thread of it: it stands for machines other than the participants'
-    // devices, and its work (a tab's push, a backstop poll, a /proc read) must not take a core from
-    // the tabs it measures. Chromium (launched before) is not affected. Afterwards each thread gets
-    // back the priority it had.
-    const restoreRunner = lowerAllThreads(10);
+    // While the round runs, the runner's thread (Playwright, and the embedded Vite and PeerJS servers)
+    // runs at nice 10: it stands for machines other than the participants' devices, and its work (a
+    // tab's push, a backstop poll) must not take a core from the tabs it measures. Linux nice is per
+    // thread: this is the calling thread only, and Chromium (launched before) is not affected. Not
+    // every thread: with libuv's pool and V8's helpers at nice 10 too, 50-tab rounds (a saturated
+    // machine) took 146–160 s instead of 92–121 s, the embedded servers starved (session 7).
+    // Afterwards it gets back the priority it was started with.
+    const runnerPriority = getPriority();
+    const lowerRunner = (on: boolean): void => { try { setPriority(on ? Math.max(runnerPriority, 10) : runnerPriority); } catch { /* not permitted: run as is */ } };
+    lowerRunner(true);
     const cpuMeter = createCpuMeter();
     await cpuMeter.sample(performance.now());
     const tStart = performance.now();
@@ -383,7 +386,7 @@ async function main(): Promise<number> {
     // machine during the round: what the measurement itself took from the tabs.
     const runnerUsage = process.cpuUsage(runnerCpuAtStart);
     const runnerCpuShare = (runnerUsage.user + runnerUsage.system) / 1000 / (wallSeconds * 1000 * availableParallelism());
-    restoreRunner();
+    lowerRunner(false);
     await memory.readNow(); // after the round's clock stopped: a PSS read takes ~100 ms
     let cpu: ReturnType<typeof longTaskCpu> | null = null;
     if (opts.traceCpu) {

@@ -197,6 +197,8 @@ export function parseJoinLink(link: string): { round: string; secret: string } {
 }
 
 const HUB = (round: string): PeerId => `cs-${round}-hub`;
+/** A joiner repeats its hello this often until the creator answers (see joinRound). */
+export const HELLO_RETRY_MS = 4000;
 /** A lobby update reaches every joiner at once: each waits up to this long before its first lobby dial. */
 const LOBBY_DIAL_SPREAD_MS = 1000;
 /**
@@ -281,11 +283,13 @@ async function nextStep(live: () => boolean): Promise<void> {
 }
 
 /**
- * Sets up this tab's participant in three main-thread tasks: the round's configuration, the overlay,
- * then the protocol. On cold code (a tab's first round) the whole set-up took 8 ms of CPU in one
- * task, and on a device running many tabs, whose set-ups come within the same second, a task that
- * size waited up to 80 ms for a core. Rejects (nothing left running) if `live()` turns false between
- * the steps.
+ * Sets up this tab's participant in three main-thread tasks: the round's configuration, the
+ * protocol, then the overlay. On cold code (a tab's first round) the whole set-up took 8 ms of CPU
+ * in one task, and on a device running many tabs, whose set-ups come within the same second, a task
+ * that size waited up to 80 ms for a core. The overlay comes last, in the task whose result the
+ * caller publishes as `running`: it is seeded from the links up at that moment, and every later
+ * link change reaches it through the mesh's events (a link that came up between two steps would be
+ * missed). Rejects (nothing left running) if `live()` turns false between the steps.
  */
 async function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, setup: ParticipantSetup, live: () => boolean): Promise<Running> {
   const { share, members, pins, onResult } = setup;
@@ -293,25 +297,11 @@ async function runParticipant(core: Core, opts: SessionOptions, params: RoundPar
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
   await nextStep(live);
-  const degree = opts.net.degree ?? 6;
-  const overlay = createOverlay({ self: core.self, degree, idleLinks: opts.net.idleLinks ?? degree, rng: core.rng });
-  // The links to the creator stay until the round runs; then only wanted links stay. Links and pins
-  // go in before the members: the view is seeded from the unpinned links first (the lobby's).
-  for (const p of pins) overlay.pin(p, true);
-  for (const p of core.mesh.peers()) overlay.linkUp(p);
-  overlay.setMembers(members, config.holderIds);
-  core.overlay = overlay;
-  const driver = createOverlayDriver({
-    overlay, clock: core.clock, shufflePeriodMs: opts.net.shufflePeriodMs, releaseGraceMs: opts.net.releaseGraceMs, random: () => core.rng.nextFloat(),
-    shuffleTimeoutMs: (opts.net.connectTimeoutMs ?? 20_000) + 5_000,
-    host: {
-      has: (p) => core.mesh.has(p), connect: (p) => core.mesh.connect(p), disconnect: (p) => core.mesh.disconnect(p),
-      send: (p, m) => core.mesh.send(p, Channel.Control, encodeControl(m)),
-    },
-  });
-  const transport = createWebRtcTransport({ mesh: core.mesh, neighbours: () => overlay.neighbours() });
+  // Set in the last step; the protocol reads its neighbours only once frames flow, after that.
+  let overlay: Overlay | null = null;
+  let driver: OverlayDriver | null = null;
+  const transport = createWebRtcTransport({ mesh: core.mesh, neighbours: () => overlay?.neighbours() ?? [] });
   const link = codecLink(transport, backend.ciphertextBytes);
-  try { await nextStep(live); } catch (e) { driver.stop(); transport.close(); if (core.overlay === overlay) core.overlay = null; throw e; }
   const participant = new Participant({
     config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
     keyShare: share, answered: setup.answered,
@@ -328,20 +318,37 @@ async function runParticipant(core: Core, opts: SessionOptions, params: RoundPar
         };
         onResult(r);
         core.emit({ type: 'result', ...r });
-        if (r.final) { driver.stopShuffling(); core.emit({ type: 'phase', phase: 'finished' }); }
+        if (r.final) { driver?.stopShuffling(); core.emit({ type: 'phase', phase: 'finished' }); }
       } else if (e.type === 'answered') setup.onAnswered?.(e.iteration);
       else if (e.type === 'error') core.emit({ type: 'error', error: e.error instanceof Error ? e.error.message : String(e.error) });
     },
   });
+  try { await nextStep(live); } catch (e) { participant.stop(); transport.close(); throw e; }
+  const degree = opts.net.degree ?? 6;
+  const view = overlay = createOverlay({ self: core.self, degree, idleLinks: opts.net.idleLinks ?? degree, rng: core.rng });
+  // The links to the creator stay until the round runs; then only wanted links stay. Links and pins
+  // go in before the members: the view is seeded from the unpinned links first (the lobby's).
+  for (const p of pins) view.pin(p, true);
+  for (const p of core.mesh.peers()) view.linkUp(p);
+  view.setMembers(members, config.holderIds);
+  core.overlay = view;
+  const upkeep = driver = createOverlayDriver({
+    overlay: view, clock: core.clock, shufflePeriodMs: opts.net.shufflePeriodMs, releaseGraceMs: opts.net.releaseGraceMs, random: () => core.rng.nextFloat(),
+    shuffleTimeoutMs: (opts.net.connectTimeoutMs ?? 20_000) + 5_000,
+    host: {
+      has: (p) => core.mesh.has(p), connect: (p) => core.mesh.connect(p), disconnect: (p) => core.mesh.disconnect(p),
+      send: (p, m) => core.mesh.send(p, Channel.Control, encodeControl(m)),
+    },
+  });
   transport.onFrame((from, frame) => participant.handle(from, frame));
-  const ready = driver.sync();
+  const ready = upkeep.sync();
   const sendLatest = (peer: PeerId): void => {
     link.send(peer, {
       type: MessageType.Centroids, round: config.round, iteration: participant.centroidsIteration,
       final: participant.done, epsilonSpent: participant.epsilonSpent, centroids: participant.centroids.map((c) => Float64Array.from(c)),
     });
   };
-  return { participant, backend, ready, overlay, driver, transport, sendLatest, stop: () => { participant.stop(); transport.close(); driver.stop(); } };
+  return { participant, backend, ready, overlay: view, driver: upkeep, transport, sendLatest, stop: () => { participant.stop(); transport.close(); upkeep.stop(); } };
 }
 
 interface SessionGetters {
@@ -773,8 +780,23 @@ export async function joinRound(link: string, opts: SessionOptions): Promise<Rou
       if (unknownRound) throw new Error(`joinRound: refused: round ${round} does not exist or has ended (its creator is not on the signalling server)`);
       throw new Error(`joinRound: cannot reach the round's creator (${round}): ${core.mesh.dialError(core.hub) ?? 'no link'}; is the round still open?`);
     }
-    core.mesh.send(core.hub, Channel.Control, encodeControl({ t: 'hello', round, secret }));
+    const hello = encodeControl({ t: 'hello', round, secret });
+    core.mesh.send(core.hub, Channel.Control, hello);
+    // The link layer retries a message only while its link lives: if the link to the creator closes
+    // before the answer, the hello or the answer is gone. Say hello again every HELLO_RETRY_MS until
+    // answered, re-dialling the creator if the link is gone (it answers a repeated hello as the first).
+    let answered = false;
+    const helloAgain = async (): Promise<void> => {
+      if (answered || left) return;
+      if (core.mesh.has(core.hub) || await core.mesh.connect(core.hub)) {
+        if (!answered && !left) core.mesh.send(core.hub, Channel.Control, hello);
+      }
+      if (!answered && !left) cancelHello = core.clock.setTimer(HELLO_RETRY_MS, () => void helloAgain());
+    };
+    let cancelHello = core.clock.setTimer(HELLO_RETRY_MS, () => void helloAgain());
     const answer = await Promise.race([joined, new Promise<string>((r) => core.clock.setTimer(20_000, () => r('no answer from the round creator')))]);
+    answered = true;
+    cancelHello();
     if (answer !== true) { core.mesh.close(); core.signalling.close(); throw new Error(`joinRound: refused: ${answer}`); }
     if (!kept) persist({});
     core.emit({ type: 'phase', phase: 'lobby' });

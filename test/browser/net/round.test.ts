@@ -42,6 +42,39 @@ describe('a Chiaroscuro round between participants over real WebRTC', () => {
     for (const j of joiners) expect(j.stats().dropped).toEqual({});
   }, 90_000);
 
+  it('a joiner whose link to the creator closes as it says hello re-dials, says hello again and joins', async () => {
+    const creator = await createRound({
+      net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://x/',
+      round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations: 1, epsilon: 1, strategy: 'uniform', smoothing: 1, keyBits: 0 },
+    });
+    sessions.push(creator);
+    // The joiner's data channels: the first frame that carries a hello is never sent, and its
+    // channel closes at once (the link, and with it the link layer's retries, is gone).
+    let cut = 0;
+    const hasHello = (data: unknown): boolean => data instanceof Uint8Array && new TextDecoder().decode(data).includes('"t":"hello"');
+    const factory = (c: RTCConfiguration): RTCPeerConnection => {
+      const pc = new RTCPeerConnection(c);
+      const create = pc.createDataChannel.bind(pc);
+      pc.createDataChannel = (label: string, init?: RTCDataChannelInit): RTCDataChannel => {
+        const dc = create(label, init);
+        const send = dc.send.bind(dc) as (data: unknown) => void;
+        (dc as unknown as { send: (data: unknown) => void }).send = (data) => {
+          if (cut === 0 && hasHello(data)) { cut++; dc.close(); return; }
+          send(data);
+        };
+        return dc;
+      };
+      return pc;
+    };
+    const t0 = performance.now();
+    const joiner = await joinRound(creator.link, { net: { ...net(), factory }, crypto: crypto_, data: series(1) });
+    sessions.push(joiner);
+    expect(cut).toBe(1);
+    expect(creator.members()).toContain(joiner.self);
+    expect(joiner.members()).toContain(creator.self);
+    expect(performance.now() - t0).toBeLessThan(15_000); // answered after a retry, well before the 20 s refusal
+  }, 30_000);
+
   it('a wrong join secret is refused with a clear reason', async () => {
     const creator = await createRound({
       net: net(), crypto: crypto_, data: series(0), baseUrl: 'http://x/',
