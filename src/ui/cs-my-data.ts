@@ -30,6 +30,9 @@ export class CsMyData extends LitElement {
   @state() private bundled: BundledName = 'lcl';
   @state() private owners: string[] = [];
 
+  /** Counts the person's changes (import, pick, clear): a store read that started before one is stale. */
+  private edits = 0;
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.restore();
@@ -37,11 +40,15 @@ export class CsMyData extends LitElement {
 
   private async restore(): Promise<void> {
     if (!this.store) return;
+    const edits = this.edits;
     try {
-      this.data = await this.store.loadOwnData();
+      const stored = await this.store.loadOwnData();
+      // Data imported, picked or cleared while the store was read is newer than what it returned.
+      if (this.edits !== edits) return;
+      this.data = stored;
       this.announce();
     } catch (e) {
-      this.error = `Your stored data could not be read: ${(e as Error).message}`;
+      if (this.edits === edits) this.error = `Your stored data could not be read: ${(e as Error).message}`;
     }
   }
 
@@ -143,6 +150,7 @@ export class CsMyData extends LitElement {
   }
 
   private async save(d: OwnData): Promise<void> {
+    this.edits++;
     this.data = d;
     try {
       await this.store?.saveOwnData(d);
@@ -153,6 +161,7 @@ export class CsMyData extends LitElement {
   }
 
   private async clear(): Promise<void> {
+    this.edits++;
     this.data = undefined;
     await this.store?.clearOwnData();
     this.announce();

@@ -118,6 +118,26 @@ describe('<cs-my-data>', () => {
     expect(el.data).toBeUndefined();
   });
 
+  it('a store read that ends after an import does not undo the import', async () => {
+    // The stored data (an older save) arrives only after the person imported a file.
+    let answer: (d: OwnData | undefined) => void = () => {};
+    const older: OwnData = { source: 'csv', label: 'old.csv', dataset: 'old.csv', unit: '', T: 2, series: [[0, 0]], savedAt: 0 };
+    const saved: OwnData[] = [];
+    const store = {
+      loadOwnData: () => new Promise<OwnData | undefined>((r) => { answer = r; }),
+      saveOwnData: async (d: OwnData) => { saved.push(d); },
+      clearOwnData: async () => {},
+    };
+    const el = await mount<LitElement & { importFile(f: File): Promise<void>; data: OwnData | undefined }>('cs-my-data', { store });
+    await el.importFile(new File(['participant,a,b,c\np1,1,2,3\n'], 'new.csv'));
+    answer(older);
+    await new Promise((r) => setTimeout(r, 0));
+    await el.updateComplete;
+    expect(el.data?.label).toBe('new.csv');
+    expect(saved.map((d) => d.label)).toEqual(['new.csv']);
+    expect(text(el, '.summary')).toMatch(/^1 series of 3 values/);
+  });
+
   it('imports a good CSV, stores it and restores it after a "reload"', async () => {
     const name = `ui-test-${crypto.randomUUID()}`;
     const store = await openStore(name);
