@@ -310,7 +310,7 @@ async function main(): Promise<number> {
     // tab's push, a backstop poll) must not take a core from the tabs it measures. Linux nice is per
     // thread: this is the calling thread only, and Chromium (launched before) is not affected. Not
     // every thread: with libuv's pool and V8's helpers at nice 10 too, 50-tab rounds (a saturated
-    // machine) took 146–160 s instead of 92–121 s, the embedded servers starved (session 7).
+    // machine) took 146–160 s instead of 91–121 s, the embedded servers starved (session 7).
     // Afterwards it gets back the priority it was started with.
     const runnerPriority = getPriority();
     const lowerRunner = (on: boolean): void => { try { setPriority(on ? Math.max(runnerPriority, 10) : runnerPriority); } catch { /* not permitted: run as is */ } };
