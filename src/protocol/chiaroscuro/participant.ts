@@ -44,13 +44,22 @@ import { inertiaCap, inertiaSlot, iterationNoise, maxExponent, NOISE_TAIL, round
 import type { RoundConfig } from './round';
 
 /**
- * A key holder that helped decrypt another holder's aggregate of an iteration postpones its own
- * take-over by this many cycles (at least {@link MIN_TAKEOVER_PATIENCE_MS}): the requester is alive and
- * decrypting. Taking over sooner splits the holders between two requesters (each holder answers one
- * aggregate per iteration), and then neither reaches the threshold.
+ * A key holder waits this many cycles (at least {@link MIN_TAKEOVER_PATIENCE_MS}) before taking over
+ * from a linked holder that is, or may be, decrypting the iteration: the lower holder whose aggregate
+ * it answered, or the lowest holder below it that it is linked to (in tabs every holder is linked to
+ * holder 1: src/net/overlay.ts). A take-over with the same aggregate is safe but duplicates the work;
+ * one with its own aggregate would split the holders' answers (each answers one aggregate per
+ * iteration), and then neither requester would reach the threshold.
  */
 export const TAKEOVER_PATIENCE_CYCLES = 100;
 export const MIN_TAKEOVER_PATIENCE_MS = 30_000;
+/**
+ * Holder h + 1 looks at the iteration's decryption this long after holder h (cycles, at least
+ * {@link MIN_TAKEOVER_SLOT_MS}): long enough for holder h's request to reach it, over a link that may
+ * have to be dialled first, before it would ask for its own aggregate.
+ */
+export const TAKEOVER_SLOT_CYCLES = 4;
+export const MIN_TAKEOVER_SLOT_MS = 2_000;
 /**
  * A requester asks the key holders that have not answered again after this many cycles (at least
  * {@link MIN_REQUEST_RETRY_MS}): a request or a reply lost with a closing link would otherwise stall
@@ -158,6 +167,21 @@ function sharedCopy(key: readonly ArrayLike<number>[]): number[][] {
 
 type Phase = 'waiting' | 'encrypting' | 'gossip' | 'gossip-done' | 'finished' | 'stopped';
 
+/**
+ * A key holder's one answer of an iteration: the aggregate it partially decrypted, for whom (the
+ * first requester's id and holder index) and when, its partials once computed, and who else asked for
+ * the same aggregate meanwhile (they get the same partials when ready).
+ */
+interface Answer {
+  requester: PeerId;
+  requesterIndex: number;
+  at: number;
+  exponent: number;
+  ciphertexts: readonly bigint[];
+  reply: PartialDecryptionMsg | null;
+  waiting: PeerId[];
+}
+
 /** One participant of a Chiaroscuro round. */
 export class Participant {
   readonly self: PeerId;
@@ -204,7 +228,7 @@ export class Participant {
    * This holder's answer per iteration: to whom (id and holder index), when, for which aggregate, and
    * the reply once computed.
    */
-  private replies = new Map<number, { requester: PeerId; requesterIndex: number; at: number; exponent: number; ciphertexts: readonly bigint[]; reply: PartialDecryptionMsg | null }>();
+  private replies = new Map<number, Answer>();
   private readonly pause: ((ms: number) => Promise<void>) | undefined;
   private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -582,7 +606,8 @@ export class Participant {
     this.gossipDoneAt = this.clock.now();
     if (this.holderIndex > 0) {
       // Holder h waits 2 cycles of grace plus (h − 1) take-over slots: the first live holder aggregates.
-      const wait = this.cfg.cycleMs * (2 + 4 * (this.holderIndex - 1));
+      const slot = Math.max(TAKEOVER_SLOT_CYCLES * this.cfg.cycleMs, MIN_TAKEOVER_SLOT_MS);
+      const wait = 2 * this.cfg.cycleMs + slot * (this.holderIndex - 1);
       this.timers.push(this.clock.setTimer(wait, () => this.enqueue(() => this.aggregate(iteration))));
     }
   }
@@ -623,31 +648,32 @@ export class Participant {
     if (this.request?.iteration === iteration) return;
     const patience = Math.max(MIN_TAKEOVER_PATIENCE_MS, TAKEOVER_PATIENCE_CYCLES * this.cfg.cycleMs);
     const answered = this.replies.get(iteration);
-    if (answered && answered.requesterIndex < this.holderIndex) {
-      // Another holder is decrypting this iteration: give it time before taking over.
-      const left = answered.at + patience - this.clock.now();
-      if (left > 0) {
-        this.timers.push(this.clock.setTimer(left, () => this.enqueue(() => this.aggregate(iteration))));
-        return;
-      }
-    }
-    const first = this.cfg.holderIds[0];
-    if (this.holderIndex > 1 && first !== undefined && this.link.neighbours().includes(first)) {
-      // Holder 1 is linked, so alive: it may only be slow (its gossip can end seconds after ours on a
-      // loaded device). Taking over now would split the holders' answers between two requesters
-      // and neither would reach the threshold. Look again in a few cycles; after the patience, or
-      // once holder 1's link is gone, take over.
-      if (this.clock.now() - this.gossipDoneAt < patience) {
-        this.timers.push(this.clock.setTimer(10 * this.cfg.cycleMs, () => this.enqueue(() => this.aggregate(iteration))));
-        return;
-      }
+    // Whose release to wait for, and since when: the lower holder whose aggregate this holder answered
+    // (it is decrypting), or else the lowest holder below this one that is linked, so alive: it may
+    // only be slow (its gossip can end seconds after ours on a loaded device), and taking over from it
+    // with our own aggregate would split the holders' answers between two requesters, and neither
+    // would reach the threshold. Wait while it is linked, looking again every few cycles; after the
+    // patience, or once its link is gone, take over.
+    const linked = this.link.neighbours();
+    const awaited = answered
+      ? (answered.requesterIndex < this.holderIndex ? answered.requester : undefined)
+      : this.cfg.holderIds.slice(0, Math.max(0, this.holderIndex - 1)).find((id) => linked.includes(id));
+    const left = (answered ? answered.at : this.gossipDoneAt) + patience - this.clock.now();
+    if (awaited !== undefined && left > 0 && linked.includes(awaited)) {
+      this.timers.push(this.clock.setTimer(Math.min(left, 10 * this.cfg.cycleMs), () => this.enqueue(() => this.aggregate(iteration))));
+      return;
     }
     this.frozen = true;
+    // A holder that answered another requester's aggregate of this iteration asks for that same
+    // aggregate: it may not answer a second one, and the others that answered it can answer again
+    // (if that requester left before releasing, no other aggregate of the iteration can reach the
+    // threshold once only t holders remain).
+    const target = answered ? { c: answered.ciphertexts, e: answered.exponent } : this.state;
     const req: DecryptRequest = {
       type: MessageType.DecryptRequest, round: this.cfg.round, iteration, requester: this.holderIndex,
-      exponent: this.state.e, ciphertexts: this.state.c,
+      exponent: target.e, ciphertexts: [...target.c],
     };
-    this.request = { iteration, partials: new Map(), exponent: this.state.e, done: false };
+    this.request = { iteration, partials: new Map(), exponent: target.e, done: false };
     for (const id of this.cfg.holderIds) {
       if (id === this.self) this.enqueue(() => this.onDecryptRequest(this.self, req));
       else this.link.send(id, req);
@@ -673,16 +699,20 @@ export class Participant {
     if (this.cfg.holderIds[msg.requester - 1] !== from) return this.drop(from, 'unexpected', `requester ${msg.requester} is not ${from}`);
     if (msg.iteration < this.current) return this.drop(from, 'stale-iteration', `decrypt request for ${msg.iteration}`);
     const prior = this.replies.get(msg.iteration);
-    if (prior && prior.requester === from && prior.exponent === msg.exponent && sameValues(prior.ciphertexts, msg.ciphertexts)) {
-      // The same requester asks again for the same aggregate (its request or our reply was lost):
-      // the same partials again release nothing new. Still computing: the reply follows.
-      if (prior.reply) this.link.send(from, prior.reply);
-      return;
+    if (prior && prior.exponent === msg.exponent && sameValues(prior.ciphertexts, msg.ciphertexts)) {
+      // The aggregate this holder already answered, asked again: by its requester (its request or our
+      // reply was lost) or by a holder taking over from it. The same partials release nothing new.
+      // Still computing: the reply follows.
+      if (!prior.reply) {
+        if (from !== prior.requester && !prior.waiting.includes(from)) prior.waiting.push(from);
+        return;
+      }
+      return this.sendPartials(from, prior.reply);
     }
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
     this.answered.add(msg.iteration);
-    const entry = { requester: from, requesterIndex: msg.requester, at: this.clock.now(), exponent: msg.exponent, ciphertexts: msg.ciphertexts, reply: null as PartialDecryptionMsg | null };
+    const entry: Answer = { requester: from, requesterIndex: msg.requester, at: this.clock.now(), exponent: msg.exponent, ciphertexts: msg.ciphertexts, reply: null, waiting: [] };
     this.replies.set(msg.iteration, entry);
     this.replies.delete(msg.iteration - 2); // kept for the current and the previous iteration only
     this.onEvent({ type: 'answered', iteration: msg.iteration });
@@ -693,9 +723,16 @@ export class Participant {
         values: ps.map((p) => p.value),
       };
       entry.reply = reply;
-      if (from === this.self) return this.onPartial(this.self, reply);
-      this.link.send(from, reply);
+      const to = [from, ...entry.waiting.splice(0)];
+      for (const p of to) if (p !== this.self) this.link.send(p, reply);
+      if (to.includes(this.self)) return this.onPartial(this.self, reply);
     });
+  }
+
+  /** Sends this holder's partials to `to`, or hands them to its own pending request. */
+  private sendPartials(to: PeerId, reply: PartialDecryptionMsg): Step {
+    if (to === this.self) return this.onPartial(this.self, reply);
+    this.link.send(to, reply);
   }
 
   private onPartial(from: PeerId, msg: PartialDecryptionMsg): Step {

@@ -50,7 +50,8 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
     expect(sum((o) => o.linksReleased)).toBeGreaterThan(0);
     // No hub: once the views settle (shuffles stop with the final result; unwanted links go after the
     // 0.5 s grace), the creator does not keep a link to every member.
-    await expect.poll(() => creator.stats().peers, { timeout: 5000, interval: 250 }).toBeLessThan(7);
+    // (15 s: on a loaded machine the want-off announcements and the release checks run late.)
+    await expect.poll(() => creator.stats().peers, { timeout: 15_000, interval: 250 }).toBeLessThan(7);
     for (const s of all) expect(s.stats().dropped).toEqual({});
   }, 120_000);
 

@@ -4,13 +4,16 @@ import { dealPlainThresholdKey } from '../../../src/crypto/schemes';
 import { plainBackend } from '../../../src/protocol/crypto-backend';
 import { codecLink } from '../../../src/protocol/chiaroscuro/link';
 import { encodeMessage, MessageType } from '../../../src/protocol/chiaroscuro/messages';
-import type { CentroidsMsg } from '../../../src/protocol/chiaroscuro/messages';
-import { Participant } from '../../../src/protocol/chiaroscuro/participant';
+import type { CentroidsMsg, ChiaroscuroMessage } from '../../../src/protocol/chiaroscuro/messages';
+import { MIN_TAKEOVER_PATIENCE_MS, Participant } from '../../../src/protocol/chiaroscuro/participant';
 import { ciphertextCount, makeRoundConfig } from '../../../src/protocol/chiaroscuro/round';
 import { MemoryNetwork } from '../../../src/sim/network';
 import { VirtualClock } from '../../../src/sim/virtual-clock';
 
-function setup(N: number, answered: Record<number, number[]> = {}, events: Array<[number, string, number]> = [], loseFirstReplies = false) {
+/** Decides whether participant `from`'s message to `to` is delivered (false: lost on the way). */
+type SendFilter = (from: string, to: string, msg: ChiaroscuroMessage) => boolean;
+
+function setup(N: number, answered: Record<number, number[]> = {}, events: Array<[number, string, number]> = [], deliver?: SendFilter) {
   const ids = Array.from({ length: N }, (_, i) => `p${i}`);
   const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
   const cfg = makeRoundConfig({
@@ -22,19 +25,10 @@ function setup(N: number, answered: Record<number, number[]> = {}, events: Array
   net.buildOverlay([...ids, 'mallory'], 3);
   const backend = plainBackend(dealt.publicKey);
   const rng = seededRng(2);
-  const lost: string[] = [];
   const ps = ids.map((id, i) => {
     const t = net.transport(id);
     const wire = codecLink(t, backend.ciphertextBytes);
-    // Optionally each holder's first partial decryption of each iteration is lost on the way.
-    const link = !loseFirstReplies ? wire : {
-      ...wire,
-      send: (to: string, msg: Parameters<typeof wire.send>[1]) => {
-        const key = `${id}:${msg.type === MessageType.PartialDecryption ? msg.iteration : ''}`;
-        if (msg.type === MessageType.PartialDecryption && !lost.includes(key)) { lost.push(key); return; }
-        wire.send(to, msg);
-      },
-    };
+    const link = !deliver ? wire : { ...wire, send: (to: string, msg: ChiaroscuroMessage) => { if (deliver(id, to, msg)) wire.send(to, msg); } };
     const p: Participant = new Participant({
       config: cfg, link, clock, backend, rng: seededRng(100 + i),
       data: [[1 + 8 * (i % 2) + rng.nextFloat(), 1, 1 + 8 * (i % 2)]], keyShare: i < 3 ? dealt.shares[i] : undefined,
@@ -45,7 +39,7 @@ function setup(N: number, answered: Record<number, number[]> = {}, events: Array
     return p;
   });
   const mallory = net.transport('mallory');
-  return { cfg, clock, ps, mallory, width: backend.ciphertextBytes, n: dealt.publicKey.n, lost };
+  return { cfg, clock, net, ps, mallory, width: backend.ciphertextBytes, n: dealt.publicKey.n };
 }
 
 describe('Participant under bad input', () => {
@@ -142,7 +136,14 @@ describe('key-holder take-over', () => {
 describe('lost decryption messages', () => {
   it('the requester asks again; holders re-send the same partials without decrypting twice, and the round finishes', async () => {
     const events: Array<[number, string, number]> = [];
-    const { clock, ps, lost } = setup(6, {}, events, true);
+    // Each holder's first partial decryption of each iteration is lost on the way.
+    const lost: string[] = [];
+    const loseFirstReply: SendFilter = (from, _to, msg) => {
+      if (msg.type !== MessageType.PartialDecryption || lost.includes(`${from}:${msg.iteration}`)) return true;
+      lost.push(`${from}:${msg.iteration}`);
+      return false;
+    };
+    const { clock, ps } = setup(6, {}, events, loseFirstReply);
     ps[0]!.start();
     await clock.run();
     expect(lost.length).toBeGreaterThanOrEqual(2); // replies were lost in both iterations
@@ -209,5 +210,69 @@ describe('iteration start in a tab', () => {
     expect(sliced.log).toEqual(['started', ...new Array<string>(cfg.k).fill('yield'), 'encrypt']);
     expect(sliced.plaintexts).toEqual(oneGo.plaintexts);
     expect(oneGo.plaintexts.length).toBe(1);
+  });
+});
+
+describe('the aggregator leaves after the holders answered it', () => {
+  it('a holder that answered takes over with the same aggregate; the others answer it again and the round finishes', async () => {
+    const events: Array<[number, string, number]> = [];
+    // p0 (holder 1) asks for iteration 1; both other holders answer it, and p0 is gone before their
+    // partials arrive. p1 and p2 then have each answered iteration 1: a request for any other
+    // aggregate of it would be refused, so with 2 of 3 holders left only p0's aggregate can be released.
+    let goneAt = -1, releasedAt = -1;
+    const { clock, net, ps } = setup(6, {}, events, (_from, to, msg) => {
+      if (msg.type === MessageType.Centroids && msg.iteration === 1 && releasedAt < 0) releasedAt = clock.now();
+      if (to !== 'p0' || msg.type !== MessageType.PartialDecryption || msg.iteration !== 1) return goneAt < 0 || to !== 'p0';
+      if (goneAt < 0) { goneAt = clock.now(); clock.setTimer(0, () => { net.leave('p0'); ps[0]!.stop(); }); }
+      return false;
+    });
+    ps[0]!.start();
+    await clock.run();
+    expect(goneAt).toBeGreaterThan(0);
+    // p0's links are gone: iteration 1 is released without the take-over patience (30 s).
+    expect(releasedAt).toBeGreaterThan(goneAt);
+    expect(releasedAt - goneAt).toBeLessThan(MIN_TAKEOVER_PATIENCE_MS);
+    for (const p of ps.slice(1)) {
+      expect(p.done).toBe(true);
+      expect(p.centroidsIteration).toBe(2);
+    }
+    // Neither remaining holder decrypted iteration 1 twice: the second requester got the same partials again.
+    for (const holder of [1, 2]) expect(events.filter(([i, , it]) => i === holder && it === 1).length).toBe(1);
+    expect(ps[1]!.centroids).toEqual(ps[5]!.centroids);
+  });
+});
+
+describe('holder 1 gone: holder 3 defers to holder 2', () => {
+  it('while holder 2 is linked, holder 3 answers its late request instead of asking for its own aggregate', async () => {
+    const { dealt, cfg } = holderTrio();
+    const run = async (neighbours: string[]) => {
+      const clock = new VirtualClock();
+      const sent: Array<{ to: string; type: number; at: number }> = [];
+      const h3 = new Participant({
+        config: cfg, clock, backend: plainBackend(dealt.publicKey), rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[2],
+        link: { self: 'h3', neighbours: () => neighbours, send: (to, msg) => { sent.push({ to, type: msg.type, at: clock.now() }); } },
+        onWork: (w) => clock.track(w),
+      });
+      h3.receive('x', { type: MessageType.Centroids, round: 'test', iteration: 0, final: false, epsilonSpent: 0, centroids: cfg.initialCentroids.map((c) => Float64Array.from(c)) });
+      // Holder 2's request (its own aggregate) is slow to arrive: its link to holder 3 was being dialled.
+      clock.setTimer(8_000, () => h3.receive('h2', { type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 2, exponent: 0, ciphertexts: new Array(ciphertextCount(cfg)).fill(1n) }));
+      await clock.run();
+      return { h3, sent };
+    };
+    // Linked to holder 2: holder 3 waits for it and answers its request. (Holder 2 never releases in
+    // this test: after the patience holder 3 takes over, asking for the aggregate it answered.)
+    const linked = await run(['h2', 'x']);
+    const asked = linked.sent.filter((s) => s.type === MessageType.DecryptRequest);
+    expect(Math.min(...asked.map((s) => s.at))).toBeGreaterThanOrEqual(8_000 + MIN_TAKEOVER_PATIENCE_MS);
+    expect(linked.sent.filter((s) => s.type === MessageType.PartialDecryption).map((s) => s.to)).toEqual(['h2']);
+    expect(linked.h3.drops.duplicate ?? 0).toBe(0);
+    // Not linked to any lower holder: after its take-over slots it asks for its own aggregate, and
+    // then refuses holder 2's (one aggregate per iteration).
+    const alone = await run(['x']);
+    const own = alone.sent.filter((s) => s.type === MessageType.DecryptRequest);
+    expect(own.length).toBeGreaterThan(0);
+    expect(Math.min(...own.map((s) => s.at))).toBeLessThan(8_000);
+    expect(alone.sent.filter((s) => s.type === MessageType.PartialDecryption)).toEqual([]);
+    expect(alone.h3.drops.duplicate).toBe(1);
   });
 });
