@@ -1,9 +1,12 @@
 /**
  * Chiaroscuro per-participant cost of one iteration (BRIEF §7 `chiaroscuro` rows): pack and encrypt
  * the k·T sums + k counts + 1 weight, then `cycles` push-sum merges of received states, for one
- * participant among N = 1000 (⌈log2 N⌉ + 12 cycles). Bytes: the pushes it sends plus the flooded
- * public centroids to its 8 neighbours. Threshold decryption (key holders only) is not included.
+ * participant among N = 1000 (⌈log2 N⌉ + 12 cycles). Bytes: the pushes it sends (with their
+ * contributor census) plus the flooded public centroids to its 8 neighbours. The census messages of
+ * the wait for contributors (a few per participant, N/8 bytes each) and threshold decryption (key
+ * holders only) are not included.
  */
+import { emptyCensus } from '../src/core/census';
 import { seededRng } from '../src/core/rng';
 import { dealThresholdKey } from '../src/crypto/threshold';
 import { dealPlainThresholdKey } from '../src/crypto/schemes';
@@ -56,7 +59,7 @@ export async function benchChiaroscuro(opts: { quick: boolean }): Promise<Chiaro
       const other = state.c;
       for (let c = 1; c <= cfg.cycles; c++) state = await backend.mergeScaled(state.c, state.e + 1, other, c);
       times.push(performance.now() - t0);
-      bytes = cfg.cycles * encodedSize({ type: MessageType.GossipPush, round: cfg.round, iteration: 1, exponent: cfg.cycles, ciphertexts: state.c }, backend.ciphertextBytes) +
+      bytes = cfg.cycles * encodedSize({ type: MessageType.GossipPush, round: cfg.round, iteration: 1, exponent: cfg.cycles, ciphertexts: state.c, census: emptyCensus(N) }, backend.ciphertextBytes) +
         8 * encodedSize({ type: MessageType.Centroids, round: cfg.round, iteration: 1, final: false, epsilonSpent: 0, centroids: Array.from({ length: k }, () => new Float64Array(T)) }, backend.ciphertextBytes);
     }
     rows.push({ bits, k, T, msPerParticipantIteration: median(times), bytesPerParticipantIteration: bytes });

@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { seededRng } from '../src/core/rng';
 import { assignParticipants, loadDataset } from '../src/data/index';
-import { createEvaluator } from '../src/sim/evaluator';
+import { createClippedEvaluator, createEvaluator } from '../src/sim/evaluator';
 import { parseRunOptions, RUN_OPTIONS_USAGE } from '../src/sim/options';
 import type { IterationReport, RunConfig, RunResult } from '../src/sim/contract';
 import type { SwarmNetStats, SwarmPageProgress, SwarmPageState } from '../src/net/swarm-page';
@@ -121,6 +121,15 @@ export function traceEvents(trace: Buffer | string): Array<Record<string, unknow
   return lines > 2 ? out : whole();
 }
 
+/**
+ * The dropout the round's noise is sized for: the ⌈churn·N⌉ tabs the runner closes, plus the tabs it
+ * reloads (a reloaded tab misses the iteration it was in). Without it an iteration that lost a tab
+ * could not be released (too few contributors for its noise shares).
+ */
+export function expectedDropout(tabs: number, churn: number, reloads: number): number {
+  return Math.min(tabs - 1, Math.ceil(churn * tabs) + reloads) / tabs;
+}
+
 /** Why the round stopped, as every tab saw it: the most frequent reason of the final results (validated). */
 export function roundStopReason(finals: ReadonlyArray<{ stopReason?: unknown } | undefined>): { reason: StopReason | undefined; counts: Record<string, number> } {
   const counts: Record<string, number> = {};
@@ -198,7 +207,10 @@ async function main(): Promise<number> {
     const assignment = assignParticipants(dataset, tabs, run.seriesPerParticipant, seededRng(run.protocol === 'ppkm' ? run.seed : run.seed ^ 0x5eed));
     if (assignment.note) console.error(`swarm: ${assignment.note}`);
     const series = assignment.participants.map((p) => p.series.map((s) => Array.from(s)));
-    const evaluator = createEvaluator(assignment.participants.flatMap((p) => p.series));
+    // Scored as each protocol's simulator scores it: Chiaroscuro on the series clipped to the round's
+    // public range (what the tabs contribute), PPkM on the raw series.
+    const allSeries = assignment.participants.flatMap((p) => p.series);
+    const evaluator = run.protocol === 'ppkm' ? createEvaluator(allSeries) : createClippedEvaluator(allSeries, dataset.lo, dataset.hi);
 
     process.stderr.write('swarm: starting vite + signalling… ');
     // Heavy modules load only after the options parsed (invalid options fail fast).
@@ -246,7 +258,7 @@ async function main(): Promise<number> {
     const round: RoundChoice = {
       k: run.k, T: dataset.T, L: run.seriesPerParticipant, lo: dataset.lo, hi: dataset.hi, iterations: run.iterations,
       epsilon: run.epsilon, strategy: run.strategy, smoothing: run.smoothing, keyBits: run.keyBits,
-      population: run.population, dropout: run.churn, cycleMs: opts.cycleMs, initSeed: run.seed, holders: opts.holders,
+      population: run.population, dropout: expectedDropout(tabs, run.churn, opts.reload), cycleMs: opts.cycleMs, initSeed: run.seed, holders: opts.holders,
       ...(run.privateInertia ? { inertiaFraction: run.privateInertia } : {}),
     };
     process.stderr.write(`swarm: opening ${tabs} tabs `);
@@ -405,7 +417,9 @@ async function main(): Promise<number> {
     if (disagree > 0 && !ppkm) throw new Error(`${disagree} tabs ended with different centroids`);
     const initial = ppkm ? ppkm.initial : ref.results.find((r) => r.iteration === 0)?.centroids;
     const iterations: IterationReport[] = ppkm ? ppkmIterations(aliveStates, evaluator, run.k, wallSeconds) : [];
-    const perIter = ref.results.filter((r) => r.iteration > 0);
+    // Released iterations: a final `too-few-contributors` result ends the round on the previous one.
+    const releasedOf = (st: SwarmPageState): SwarmPageState['results'] => st.results.filter((r) => r.iteration > 0 && r.stopReason !== 'too-few-contributors');
+    const perIter = releasedOf(ref);
     let prevBytes = aliveStates.map(() => 0), prevMs = aliveStates.map(() => 0);
     for (const r of ppkm ? [] : perIter) {
       const at = aliveStates.map((s) => s.results.find((x) => x.iteration === r.iteration));
@@ -425,7 +439,7 @@ async function main(): Promise<number> {
       const estimate = perIter.find((r) => r.iteration === it.index + 1)?.priorInertia;
       if (estimate !== undefined) it.privateInertia = estimate;
     }
-    const last = perIter[perIter.length - 1]!;
+    const last = ref.results.find((r) => r.final) ?? ref.results[ref.results.length - 1]!;
     const stop = roundStopReason(aliveStates.map((st) => st.results.find((r) => r.final)));
     const result: RunResult & { swarm: Record<string, unknown> } = {
       protocol: run.protocol, transport: 'webrtc', config: { ...run, participants: tabs } as RunConfig, participants: tabs,
@@ -434,12 +448,12 @@ async function main(): Promise<number> {
         centroids: last.centroids,
         inertia: ppkm ? aliveStates.reduce((a, st) => a + evaluator.inertia(st.results[st.results.length - 1]!.centroids), 0) / aliveStates.length : evaluator.inertia(last.centroids),
         referenceInertia: initial ? evaluator.reference(initial).inertia : NaN,
-        epsilonSpent: last.epsilonSpent, iterations: Math.max(...aliveStates.map((st) => st.results[st.results.length - 1]!.iteration)), wallSeconds,
+        epsilonSpent: last.epsilonSpent, iterations: Math.max(...aliveStates.map((st) => releasedOf(st).at(-1)?.iteration ?? 0)), wallSeconds,
         ...(stop.reason ? { stopReason: stop.reason } : {}),
       },
       swarm: {
         reloaded: reloaded.map((r) => ({ ...r, sameId: finalStates[r.tab]!.self === r.id, rejoined: finalStates[r.tab]!.rejoined, contributed: finalStates[r.tab]!.contributed, finalIteration: Math.max(0, ...finalStates[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
-        tabs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground, lobbyLinks: opts.lobbyLinks,
+        tabs, expectedDropout: round.dropout ?? 0, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground, lobbyLinks: opts.lobbyLinks,
         cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000, lobbySeconds,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
         longTaskMaxMsWithStartup: Math.max(...aliveStates.map((s) => s.longTaskMaxMsAll)),
@@ -447,6 +461,7 @@ async function main(): Promise<number> {
         longTaskMaxMsPerTab: aliveStates.map((s) => Math.round(s.longTaskMaxMs)),
         longTaskWorst: [...aliveStates].sort((a, b) => b.longTaskMaxMs - a.longTaskMaxMs)[0]?.longTaskLog.slice(0, 8) ?? [],
         netPerTab: aliveStates.map((s) => s.net ?? null),
+        protocolPerTab: aliveStates.map((s) => s.protocol ?? null),
         // The callbacks behind the longest script runs during the round, over all tabs.
         longScriptsWorst: aliveStates.flatMap((s, tab) => s.scriptLog.filter((f) => f.phase === 'round').map((f) => ({ tab, ...f })))
           .sort((a, b) => b.duration - a.duration).slice(0, 12),

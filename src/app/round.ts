@@ -14,6 +14,7 @@ import { createRound, joinRound, parseJoinLink, type RoundChoice, type RoundInfo
 import { poolPpkmCrypto } from '../net/ppkm-tab';
 import { roundInfoFromWire } from '../net/control';
 import type { BudgetStrategy, RunConfig } from '../sim/contract';
+import { STOP_REASONS } from '../core/termination';
 
 export type { RoundSession, RoundInfo } from '../net/session';
 
@@ -29,6 +30,8 @@ export interface RoundStatus {
   iterations: number;
   /** Latest iteration whose public centroids arrived (0 = none yet). */
   released: number;
+  /** Why the round ended (the final result's reason, e.g. `too-few-contributors`), once it did. */
+  stopReason?: string;
   /** 0..1 */
   progress: number;
   epsilonSpent: number;
@@ -97,10 +100,15 @@ export function applyEvent(s: RoundStatus, event: unknown): RoundStatus {
       break;
     case 'result':
       if (!isNum(e['iteration']) || typeof e['final'] !== 'boolean' || !isMatrix(e['centroids']) || !isNum(e['epsilonSpent'])) return bad();
-      next.released = Math.max(s.released, e['iteration']);
+      if (e['stopReason'] !== undefined && !(typeof e['stopReason'] === 'string' && (STOP_REASONS as readonly string[]).includes(e['stopReason']))) return bad();
+      // A round ended for too few contributors released nothing of that iteration.
+      next.released = Math.max(s.released, e['stopReason'] === 'too-few-contributors' ? e['iteration'] - 1 : e['iteration']);
       next.iteration = Math.max(s.iteration, e['iteration']);
       next.epsilonSpent = e['epsilonSpent'];
-      if (e['final']) next.phase = 'done';
+      if (e['final']) {
+        next.phase = 'done';
+        if (typeof e['stopReason'] === 'string') next.stopReason = e['stopReason'];
+      }
       break;
     case 'peers':
       if (!isNum(e['peers'])) return bad();

@@ -36,11 +36,16 @@ export function maxCentroidShift(
  * Why a run stops; `null` from {@link shouldStop} means "go on". `all-centroids-ejected`: every
  * centroid's noisy count fell below the ejection threshold (noise too large for the population:
  * a larger ε, more participants or a larger calibration population helps).
+ * `too-few-contributors`: fewer participants contributed to an iteration than its noise shares were
+ * sized for, so its aggregate was not decrypted (the protocol decides this, not {@link shouldStop}).
  */
-export type StopReason = 'max-iterations' | 'budget-exhausted' | 'converged' | 'all-centroids-ejected';
+export type StopReason = 'max-iterations' | 'budget-exhausted' | 'converged' | 'all-centroids-ejected' | 'too-few-contributors';
 
-/** Every {@link StopReason}, in {@link shouldStop}'s order of precedence. */
-export const STOP_REASONS: readonly StopReason[] = Object.freeze(['all-centroids-ejected', 'max-iterations', 'budget-exhausted', 'converged']);
+/**
+ * Every {@link StopReason}: {@link shouldStop}'s in its order of precedence, then the protocol's.
+ * The index is the wire code of a final Centroids message: new reasons go at the end.
+ */
+export const STOP_REASONS: readonly StopReason[] = Object.freeze(['all-centroids-ejected', 'max-iterations', 'budget-exhausted', 'converged', 'too-few-contributors']);
 
 /** Input of {@link shouldStop}. */
 export interface StopState {

@@ -90,8 +90,10 @@ export function paramsFromWire(w: unknown): RoundParams | null {
   const holderIds = ids(o['holderIds']);
   if (!holderIds) return null;
   if (o['noise'] !== undefined && typeof o['noise'] !== 'boolean') return null;
+  // A real round always runs with a contributor census: the wire cannot turn it off.
+  const { census: _census, ...rest } = o;
   return {
-    ...(o as unknown as RoundParams),
+    ...(rest as unknown as RoundParams),
     holderIds,
     publicKey: { n: BigInt(pk['n']), bits: pk['bits'], holders: pk['holders'], threshold: pk['threshold'] },
   };

@@ -294,6 +294,8 @@ async function nextStep(live: () => boolean): Promise<void> {
 async function runParticipant(core: Core, opts: SessionOptions, params: RoundParams, setup: ParticipantSetup, live: () => boolean): Promise<Running> {
   const { share, members, pins, onResult } = setup;
   const config = makeRoundConfig(params);
+  const memberIndex = members.indexOf(core.self);
+  if (memberIndex < 0) throw new Error(`this tab (${core.self}) is not among the round's members`);
   // Every crypto call starts in its own macrotask (keeps the main thread's tasks short).
   const backend = yieldingBackend(opts.crypto.backendFor(config.publicKey, config.keyBits));
   await nextStep(live);
@@ -303,7 +305,7 @@ async function runParticipant(core: Core, opts: SessionOptions, params: RoundPar
   const transport = createWebRtcTransport({ mesh: core.mesh, neighbours: () => overlay?.neighbours() ?? [] });
   const link = codecLink(transport, backend.ciphertextBytes);
   const participant = new Participant({
-    config, link, clock: core.clock, backend, rng: core.rng, data: opts.data,
+    config, link, clock: core.clock, backend, rng: core.rng, data: opts.data, memberIndex,
     keyShare: share, answered: setup.answered,
     // A zero pause is a macrotask hop (no setTimeout clamp after a few nested hops).
     pause: (ms) => (ms > 0 ? new Promise<void>((resolve) => { setTimeout(resolve, ms); }) : yieldToMain()),

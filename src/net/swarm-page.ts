@@ -202,7 +202,8 @@ function refresh(): void {
     const s = session.stats();
     state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.cryptoMs = s.cryptoMs; state.peers = s.peers;
     state.dropped = s.dropped; state.members = session.members().length;
-    state.protocol = s.protocol ?? null;
+    // Times on one scale across tabs (each tab's performance.now() has its own origin).
+    state.protocol = s.protocol ? { ...s.protocol, readyAt: s.protocol.readyAt + performance.timeOrigin, gossipAt: s.protocol.gossipAt + performance.timeOrigin } : null;
     state.net = { ...s.overlay, dialFailures: s.dialFailures, retries: s.retries, unacked: s.unacked, webrtcCalls: s.calls?.calls ?? 0, slowestCallMs: Math.round(s.calls?.slowestMs ?? 0), slowestCall: s.calls?.slowest ?? '' };
   }
   if (statusEl) statusEl.textContent = `${state.self} ${state.phase} iteration ${state.iteration} peers ${state.peers}`;

@@ -108,6 +108,15 @@ export class WireWriter {
     return this;
   }
 
+  /** Writes a varint length then the raw bytes. */
+  byteString(b: Uint8Array): this {
+    this.varint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+
   /** The bytes written so far (a copy-free view). */
   finish(): Uint8Array {
     return this.buf.subarray(0, this.pos);
@@ -196,6 +205,13 @@ export class WireReader {
     } catch {
       throw new WireError(`${what}: invalid UTF-8`);
     }
+  }
+
+  /** Reads a length-prefixed byte string of at most `maxLength` bytes (a copy: the frame may be reused). */
+  byteString(maxLength: number, what = 'bytes'): Uint8Array {
+    const len = this.varint(`${what} length`, maxLength);
+    this.need(len, what);
+    return this.bytes.slice(this.pos, (this.pos += len));
   }
 
   /** Throws unless every byte was consumed (trailing garbage is a malformed frame). */

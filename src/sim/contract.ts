@@ -81,6 +81,6 @@ export interface RunResult {
     iterations: number;
     wallSeconds: number;
     /** Why the run ended (see docs/PROTOCOL.md, Termination). */
-    stopReason?: 'max-iterations' | 'budget-exhausted' | 'converged' | 'all-centroids-ejected' | 'stalled';
+    stopReason?: 'max-iterations' | 'budget-exhausted' | 'converged' | 'all-centroids-ejected' | 'too-few-contributors' | 'stalled';
   };
 }

@@ -10,6 +10,7 @@
  * accumulated in series order): results are bit-identical (tested against `lloyd` and `inertia`).
  * @module
  */
+import { clipSeries } from '../core/series';
 import type { ReadonlySeries } from '../core/series';
 
 /** Scores centroids on the true data. */
@@ -24,6 +25,16 @@ export interface Evaluator {
 const REFERENCE_MAX_ITERATIONS = 10_000;
 /** Relative safety margin of the Hamerly bounds (rounding errors are ≈ 1e-14 relative). */
 const BOUND_MARGIN = 1e-9;
+
+/**
+ * The evaluator of a Chiaroscuro round: its data domain is the public range [lo, hi], to which every
+ * participant clips its series before contributing, so the series are scored clipped as well (raw
+ * LCL has hours above the 4 kWh bound: scored raw, even exact centroids look several times worse).
+ * The simulator and the swarm runner both score with it, so their inertias compare.
+ */
+export function createClippedEvaluator(allSeries: readonly ReadonlySeries[], lo: number, hi: number): Evaluator {
+  return createEvaluator(allSeries.map((s) => clipSeries(s, lo, hi)));
+}
 
 /** An evaluator over all participants' series (flattened). */
 export function createEvaluator(allSeries: readonly ReadonlySeries[]): Evaluator {

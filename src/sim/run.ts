@@ -5,8 +5,8 @@
  * `--protocol ppkm` is dispatched to src/sim/ppkm/run.ts.
  * @module
  */
+import { CENSUS_MAX_MEMBERS } from '../core/census';
 import { seededRng } from '../core/rng';
-import { clipSeries } from '../core/series';
 import type { PeerId } from '../core/transport';
 import type { Dataset, DataFileReader } from '../data/index';
 import { assignParticipants, loadDataset } from '../data/index';
@@ -26,7 +26,7 @@ import { defaultThreshold, makeRoundConfig, roundLayout } from '../protocol/chia
 import type { RoundConfig } from '../protocol/chiaroscuro/round';
 import type { IterationReport, RunConfig, RunResult } from './contract';
 import { runPpkmSimulation } from './ppkm/run';
-import { createEvaluator } from './evaluator';
+import { createClippedEvaluator } from './evaluator';
 import { MemoryNetwork } from './network';
 import { VirtualClock } from './virtual-clock';
 
@@ -78,6 +78,11 @@ export interface SimulationHooks {
   /** Probability that an empty cluster survives ejection (default 0.01, see round.ts). */
   ejectionFalseKeep?: number;
   /**
+   * The contributor census (RoundConfig.census); default on up to CENSUS_MAX_MEMBERS participants,
+   * off above (its memory grows as N²/8; the run says so).
+   */
+  census?: boolean;
+  /**
    * Default true: in-thread backends run every handler synchronously (no promise per operation).
    * false forces the promise path a worker-pool backend takes (equivalence tests).
    */
@@ -106,8 +111,11 @@ export interface SimulationDetails {
   stopMessage: string;
 }
 
-/** A human explanation of a stop reason (shown by `npm run sim` and notes). */
-export function describeStop(reason: StopReason | 'stalled', iterations: number, release?: Release): string {
+/**
+ * A human explanation of a stop reason (shown by `npm run sim` and notes). `iterations`: the released
+ * ones; `shortfall`: the census of the refused iteration (`too-few-contributors`), when known.
+ */
+export function describeStop(reason: StopReason | 'stalled', iterations: number, release?: Release, shortfall?: { contributors: number; needed: number }): string {
   switch (reason) {
     case 'max-iterations': return `reached the iteration cap (${iterations})`;
     case 'budget-exhausted': return `privacy budget exhausted after ${iterations} iteration(s)`;
@@ -118,6 +126,12 @@ export function describeStop(reason: StopReason | 'stalled', iterations: number,
       return `all centroids were ejected in iteration ${iterations}${min}: the DP noise exceeds every cluster's size; ` +
         'use a larger ε, more participants (N) or a larger calibration population (--population). ' +
         `Final centroids are those of iteration ${iterations - 1}${iterations === 1 ? ' (the public initial centroids, no result)' : ''}`;
+    }
+    case 'too-few-contributors': {
+      const count = shortfall ? ` (${shortfall.contributors} of the ${shortfall.needed} its noise was sized for)` : '';
+      return `too few participants contributed to iteration ${iterations + 1}${count}: its aggregate would be under-noised, ` +
+        'so it was not decrypted and the round ended; expect more dropouts (--churn) or keep more participants. ' +
+        `Final centroids are those of iteration ${iterations}${iterations === 0 ? ' (the public initial centroids, no result)' : ''}`;
     }
   }
 }
@@ -180,7 +194,7 @@ export async function runSimulationDetailed(
   // The round's data domain is [lo, hi]: the evaluator scores (and the reference clusters) the
   // series as the protocol defines them, clipped to the public range (see docs/PROTOCOL.md).
   // (No named array of clipped copies: the evaluator keeps one flat copy, nothing else holds them.)
-  const evaluator = createEvaluator(series.flat().map((s) => clipSeries(s, dataset.lo, dataset.hi)));
+  const evaluator = createClippedEvaluator(series.flat(), dataset.lo, dataset.hi);
 
   // Round setup: ids, key holders (random participants), dealer = participant 0.
   const ids: PeerId[] = Array.from({ length: N }, (_, i) => `p${i}`);
@@ -190,12 +204,17 @@ export async function runSimulationDetailed(
   const holderIdx = pickDistinct(rng, N, holders);
   progress({ phase: 'setup', iteration: 0, virtualMs: 0, message: config.keyBits > 0 ? `dealing a ${config.keyBits}-bit threshold key` : 'plain key' });
   const useBytes = hooks.transport ? hooks.transport === 'bytes' : config.keyBits > 0 || N <= 2000;
+  const census = hooks.census ?? N <= CENSUS_MAX_MEMBERS;
+  if (!census) {
+    hooks.onNote?.(`no contributor census above ${CENSUS_MAX_MEMBERS} participants (its memory grows as N²/8): ` +
+      'iterations do not wait for their contributors and an under-noised aggregate would be decrypted');
+  }
   const roundParams = {
     round: `sim-${config.seed}`,
     k: config.k, T: dataset.T, L, lo: dataset.lo, hi: dataset.hi,
     iterations: config.iterations, epsilon: config.epsilon, strategy: config.strategy, smoothing: config.smoothing,
     keyBits: config.keyBits, holderIds: holderIdx.map((i) => ids[i]!), threshold,
-    participants: N, population: config.population, dropout: config.churn,
+    participants: N, population: config.population, dropout: config.churn, census,
     ...(config.privateInertia ? { inertiaFraction: config.privateInertia } : {}),
     ...(hooks.cycles !== undefined ? { cycles: hooks.cycles } : {}),
     ...(hooks.noise !== undefined ? { noise: hooks.noise } : {}),
@@ -241,6 +260,7 @@ export async function runSimulationDetailed(
   let finalCentroids: number[][] = round.initialCentroids.map((c) => c.slice());
   let finalSeen = false;
   let finalReason = null as StopReason | null;
+  let shortfall: { contributors: number; needed: number } | undefined;
   // The first error inside any participant (a bug, not a network fault): fails the run loudly instead
   // of letting the round stall silently with zero iterations.
   let failure = null as { participant: number; error: unknown } | null;
@@ -250,6 +270,12 @@ export async function runSimulationDetailed(
   const onCentroids = (iteration: number, cs: Float64Array[], eps: number, final: boolean, reason: StopReason | undefined): void => {
     if (iteration === 0 || iteration <= reports.length) return;
     if (final) finalReason = reason ?? null;
+    if (reason === 'too-few-contributors') {
+      // Nothing of this iteration was released: the round ends on the previous iteration's result.
+      epsilonSpent = eps;
+      finalSeen = true;
+      return;
+    }
     const centroids = cs.map((c) => Array.from(c));
     const now = performance.now();
     const release = releases.find((r) => r.iteration === iteration);
@@ -295,9 +321,11 @@ export async function runSimulationDetailed(
       config: round, link, clock, backend, layout,
       rng: seededRng((config.seed * 0x9e3779b1 + i + 1) >>> 0),
       data: series[i]!,
+      memberIndex: i,
       onWork: track,
       onEvent: (e) => {
         if (e.type === 'released') releases.push(e.release);
+        else if (e.type === 'too-few-contributors') shortfall ??= { contributors: e.contributors, needed: e.needed };
         else if (e.type === 'centroids') onCentroids(e.msg.iteration, e.msg.centroids, e.msg.epsilonSpent, e.msg.final, e.msg.stopReason);
         else if (e.type === 'error' && !failure) failure = { participant: i, error: e.error };
         hooks.onEvent?.(i, e);
@@ -358,8 +386,8 @@ export async function runSimulationDetailed(
   throwIfFailed(failure);
   const stoppedEarly = !finalSeen && reports.length < config.iterations;
   const stopReason: StopReason | 'stalled' = stoppedEarly ? 'stalled' : finalReason ?? 'max-iterations';
-  const stopMessage = describeStop(stopReason, reports.length, releases.find((r) => r.iteration === reports.length));
-  if (stopReason === 'stalled' || stopReason === 'all-centroids-ejected') hooks.onNote?.(stopMessage);
+  const stopMessage = describeStop(stopReason, reports.length, releases.find((r) => r.iteration === reports.length), shortfall);
+  if (stopReason === 'stalled' || stopReason === 'all-centroids-ejected' || stopReason === 'too-few-contributors') hooks.onNote?.(stopMessage);
   const ref = evaluator.reference(round.initialCentroids);
   const result: RunResult = {
     protocol: 'chiaroscuro',

@@ -9,7 +9,7 @@
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import QRCode from 'qrcode';
-import { DEFAULT_ROUND_FORM, EPSILON_HELP, KEY_HELP, validateRoundForm, type RoundFormValues } from './logic/round-form';
+import { DEFAULT_ROUND_FORM, DROPOUT_HELP, EPSILON_HELP, KEY_HELP, validateRoundForm, type RoundFormValues } from './logic/round-form';
 import {
   announceLink, applyEvent, applyStats, configFromInfo, describeRound, explainJoinError, initialStatus, parseRoundHints, roundChoiceFor,
   type RoundApi, type RoundHints, type RoundInfo, type RoundSession, type RoundStatus,
@@ -125,6 +125,7 @@ export class CsCreateRound extends LitElement {
           ${field('iterations', 'Iterations', text('iterations'))}
           ${dp ? html`${field('epsilon', 'Privacy budget ε', text('epsilon', 'decimal', true), EPSILON_HELP)}
           ${field('population', 'Population the noise is calibrated for', text('population', 'numeric', true), 'How many people you expect in the whole population (at least the number of tabs).')}
+          ${field('dropout', 'Expected dropout (%)', text('dropout', 'numeric', true), DROPOUT_HELP)}
           ${field('strategy', 'Budget strategy', select('strategy', [['uniform', 'Uniform: the same ε each iteration'], ['geometric', 'Geometric: ε/2, ε/4, … (more for early iterations)']]))}
           ${field('smoothing', 'Smoothing window', text('smoothing', 'numeric', true), '1 = off; a moving average over this many time steps reduces visible noise.')}`
           : html`<p class="help" data-testid="ppkm-note">PPkM adds no noise: every tab learns exact centroids of its neighbourhood (on a small round, everyone's), protected by encryption and masking only. Each tab links only to its neighbours in a graph the creator hands out at start.</p>`}

@@ -19,6 +19,15 @@ const PHASE_TEXT: Record<string, string> = {
   refused: 'refused',
 };
 
+/**
+ * Why a round ended, in plain words, for the reasons a participant should know about: the profiles
+ * shown are then not (or not all) this round's result.
+ */
+export const STOP_TEXT: Record<string, string> = {
+  'too-few-contributors': 'The round stopped early: too few participants were left to protect everyone with the noise it was set up for, so the last iteration was not published. The profiles shown are the last ones published.',
+  'all-centroids-ejected': 'The round stopped: the noise was larger than every group of series, so no profile could be kept. Try a larger ε or population, or more participants.',
+};
+
 /** What the current iteration is doing, from what has been released so far. */
 function iterationStep(s: RoundStatus): string {
   if (s.released >= s.iteration) return s.phase === 'done' ? 'profiles released' : `profiles of iteration ${s.released} released`;
@@ -42,6 +51,7 @@ export class CsLobby extends LitElement {
         <progress max="1" .value=${s.progress} aria-label="Round progress"></progress>
         <p>Phase: <strong>${PHASE_TEXT[s.phase] ?? s.phase}</strong>${s.iteration > 0 ? html` · iteration ${s.iteration} of ${s.iterations}: ${iterationStep(s)}` : null}</p>
         ${s.phase === 'refused' && s.detail ? html`<p class="error" role="alert">${s.detail}</p>` : null}
+        ${s.phase === 'done' && s.stopReason && STOP_TEXT[s.stopReason] ? html`<p class="warn" data-testid="stop-reason">${STOP_TEXT[s.stopReason]}</p>` : null}
       </div>
       <dl class="stats">
         <dt>Members</dt><dd>${s.members.length} (${holders} key holder${holders === 1 ? '' : 's'})</dd>

@@ -5,12 +5,14 @@
  * returns a typed {@link DropReason} instead of throwing, so a bad frame is dropped and counted.
  * @module
  */
+import { censusBytes, censusFromBytes, censusToBytes, isValidCensus } from '../../core/census';
+import type { Census } from '../../core/census';
 import { STOP_REASONS } from '../../core/termination';
 import type { StopReason } from '../../core/termination';
 import { WireError, WireReader, WireWriter, varintSize } from '../wire';
 
-/** Codec version carried by every frame. */
-export const CHIAROSCURO_WIRE_VERSION = 1;
+/** Codec version carried by every frame (2: gossip states carry a contributor census). */
+export const CHIAROSCURO_WIRE_VERSION = 2;
 /** Longest accepted round id (UTF-8 bytes). */
 export const MAX_ROUND_ID_BYTES = 64;
 /** Largest power-of-two exponent a gossip state may carry (bounds the slot headroom). */
@@ -23,6 +25,7 @@ export const MessageType = {
   PartialDecryption: 3,
   Centroids: 4,
   KeyShare: 5,
+  Census: 6,
 } as const;
 /** One of {@link MessageType}'s values. */
 export type MessageTypeTag = (typeof MessageType)[keyof typeof MessageType];
@@ -35,6 +38,8 @@ export interface GossipPush {
   /** Power-of-two denominator exponent e, in the clear. */
   exponent: number;
   ciphertexts: bigint[];
+  /** Members whose contribution the state contains (empty in rounds without a census). */
+  census: Census;
 }
 
 /** The aggregator asks key holders to partially decrypt its converged aggregate. */
@@ -46,6 +51,20 @@ export interface DecryptRequest {
   requester: number;
   exponent: number;
   ciphertexts: bigint[];
+  /** Members whose contribution the aggregate contains: holders refuse one with fewer than n′. */
+  census: Census;
+}
+
+/**
+ * Who is known to have encrypted a contribution to the iteration (its gossip waits for n′ of them).
+ * A push is answered with the receiver's census when it knows members the sender does not (`reply`).
+ */
+export interface CensusMsg {
+  type: typeof MessageType.Census;
+  round: string;
+  iteration: number;
+  reply: boolean;
+  census: Census;
 }
 
 /** A key holder's partial decryptions of one aggregate (one value per ciphertext). */
@@ -92,7 +111,7 @@ export interface KeyShareMsg {
 }
 
 /** Every Chiaroscuro message. */
-export type ChiaroscuroMessage = GossipPush | DecryptRequest | PartialDecryptionMsg | CentroidsMsg | KeyShareMsg;
+export type ChiaroscuroMessage = GossipPush | DecryptRequest | PartialDecryptionMsg | CentroidsMsg | KeyShareMsg | CensusMsg;
 
 /** Why a frame was dropped. */
 export type DropReason =
@@ -108,7 +127,8 @@ export type DropReason =
   | 'bad-shape'
   | 'unexpected'
   | 'duplicate'
-  | 'late';
+  | 'late'
+  | 'too-few-contributors';
 
 /** The receiver's expectations, used to validate a frame while decoding. */
 export interface DecodeContext {
@@ -124,6 +144,9 @@ export interface DecodeContext {
   isValidPartial(v: bigint): boolean;
   /** Number of key holders (valid holder indices 1..holders). */
   holders: number;
+  /** Members of the round (N) and whether its gossip states carry a census of them. */
+  members: number;
+  census: boolean;
   /** Maximum centroids and series length. */
   k: number;
   T: number;
@@ -154,10 +177,15 @@ export function encodeMessage(msg: ChiaroscuroMessage, ciphertextBytes: number):
     case MessageType.GossipPush:
       w.varint(msg.exponent).varint(msg.ciphertexts.length);
       for (const c of msg.ciphertexts) w.bigint(c, ciphertextBytes);
+      w.byteString(censusToBytes(msg.census));
       break;
     case MessageType.DecryptRequest:
       w.varint(msg.requester).varint(msg.exponent).varint(msg.ciphertexts.length);
       for (const c of msg.ciphertexts) w.bigint(c, ciphertextBytes);
+      w.byteString(censusToBytes(msg.census));
+      break;
+    case MessageType.Census:
+      w.u8(msg.reply ? 1 : 0).byteString(censusToBytes(msg.census));
       break;
     case MessageType.PartialDecryption:
       w.varint(msg.holder).varint(msg.values.length);
@@ -202,11 +230,15 @@ export function encodedSize(msg: ChiaroscuroMessage, ciphertextBytes: number): n
   let size = 2 + varintSize(roundBytes) + roundBytes + varintSize(msg.iteration);
   switch (msg.type) {
     case MessageType.GossipPush:
-      size += varintSize(msg.exponent) + varintSize(msg.ciphertexts.length) + msg.ciphertexts.length * ciphertextBytes;
+      size += varintSize(msg.exponent) + varintSize(msg.ciphertexts.length) + msg.ciphertexts.length * ciphertextBytes +
+        varintSize(4 * msg.census.length) + 4 * msg.census.length;
       break;
     case MessageType.DecryptRequest:
       size += varintSize(msg.requester) + varintSize(msg.exponent) + varintSize(msg.ciphertexts.length) +
-        msg.ciphertexts.length * ciphertextBytes;
+        msg.ciphertexts.length * ciphertextBytes + varintSize(4 * msg.census.length) + 4 * msg.census.length;
+      break;
+    case MessageType.Census:
+      size += 1 + varintSize(4 * msg.census.length) + 4 * msg.census.length;
       break;
     case MessageType.PartialDecryption:
       size += varintSize(msg.holder) + varintSize(msg.values.length) + msg.values.length * ciphertextBytes;
@@ -237,10 +269,27 @@ function readCiphertexts(r: WireReader, ctx: DecodeContext): bigint[] {
   return out;
 }
 
+/** A census field: exactly censusBytes(N) bytes in a round with a census, none otherwise. */
+function readCensus(r: WireReader, ctx: DecodeContext): Census {
+  const expected = ctx.census ? censusBytes(ctx.members) : 0;
+  const bytes = r.byteString(expected, 'census');
+  if (bytes.length !== expected) throw new Drop('bad-shape', `census of ${bytes.length} bytes, expected ${expected}`);
+  if (!ctx.census) return new Uint32Array(0);
+  const c = censusFromBytes(bytes, ctx.members);
+  if (!c) throw new Drop('bad-shape', `census names a member beyond the round's ${ctx.members}`);
+  return c;
+}
+
 function readHolder(r: WireReader, ctx: DecodeContext, what: string): number {
   const h = r.varint(what);
   if (h < 1 || h > ctx.holders) throw new Drop('bad-shape', `${what} ${h} outside 1..${ctx.holders}`);
   return h;
+}
+
+/** Why `census` is not a census of this round (empty when the round has none), or null. */
+function censusProblem(census: unknown, ctx: DecodeContext): string | null {
+  if (!ctx.census) return census instanceof Uint32Array && census.length === 0 ? null : 'census in a round without one';
+  return isValidCensus(census, ctx.members) ? null : `census is not a bitset of ${ctx.members} members`;
 }
 
 /** Checks the semantic validity of a decoded message object against `ctx` (used by both paths). */
@@ -251,6 +300,8 @@ export function validateMessage(msg: ChiaroscuroMessage, ctx: DecodeContext): De
   switch (msg.type) {
     case MessageType.GossipPush:
     case MessageType.DecryptRequest: {
+      const bad = censusProblem(msg.census, ctx);
+      if (bad) return { ok: false, reason: 'bad-shape', detail: bad };
       if (msg.ciphertexts.length !== ctx.ciphertextCount) return { ok: false, reason: 'bad-count', detail: `${msg.ciphertexts.length} ciphertexts` };
       if (!Number.isInteger(msg.exponent) || msg.exponent < 0 || msg.exponent > MAX_GOSSIP_EXPONENT) {
         return { ok: false, reason: 'bad-shape', detail: `exponent ${msg.exponent}` };
@@ -280,6 +331,13 @@ export function validateMessage(msg: ChiaroscuroMessage, ctx: DecodeContext): De
         return { ok: false, reason: 'bad-shape', detail: 'priorInertia' };
       }
       break;
+    case MessageType.Census: {
+      if (!ctx.census) return { ok: false, reason: 'unexpected', detail: 'census in a round without one' };
+      const bad = censusProblem(msg.census, ctx);
+      if (bad) return { ok: false, reason: 'bad-shape', detail: bad };
+      if (typeof msg.reply !== 'boolean') return { ok: false, reason: 'bad-shape', detail: 'census reply flag' };
+      break;
+    }
     case MessageType.KeyShare:
       if (msg.holders !== ctx.holders || msg.index < 1 || msg.index > msg.holders || msg.threshold < 1 || msg.threshold > msg.holders) {
         return { ok: false, reason: 'bad-shape', detail: `share ${msg.index}/${msg.threshold}/${msg.holders}` };
@@ -305,13 +363,21 @@ export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): DecodeResu
     switch (type) {
       case MessageType.GossipPush: {
         const exponent = r.varint('exponent', MAX_GOSSIP_EXPONENT);
-        msg = { type, round, iteration, exponent, ciphertexts: readCiphertexts(r, ctx) };
+        const ciphertexts = readCiphertexts(r, ctx);
+        msg = { type, round, iteration, exponent, ciphertexts, census: readCensus(r, ctx) };
         break;
       }
       case MessageType.DecryptRequest: {
         const requester = readHolder(r, ctx, 'requester');
         const exponent = r.varint('exponent', MAX_GOSSIP_EXPONENT);
-        msg = { type, round, iteration, requester, exponent, ciphertexts: readCiphertexts(r, ctx) };
+        const ciphertexts = readCiphertexts(r, ctx);
+        msg = { type, round, iteration, requester, exponent, ciphertexts, census: readCensus(r, ctx) };
+        break;
+      }
+      case MessageType.Census: {
+        const flag = r.u8('reply');
+        if (flag > 1) throw new Drop('malformed', `census reply flag ${flag}`);
+        msg = { type, round, iteration, reply: flag === 1, census: readCensus(r, ctx) };
         break;
       }
       case MessageType.PartialDecryption: {

@@ -7,12 +7,18 @@
  *  1. assign its ≤ L clipped series to the centroids → per-centroid sums and counts;
  *  2. add Gamma-difference noise shares (scales b·N/P, see round.ts), fixed-point encode, pack
  *     k·T sums + k counts + 1 weight slot, encrypt every plaintext (zero slots too);
- *  3. push-sum for `cycles` cycles: each cycle halve (exponent e + 1, in the clear) and push the same
- *     numerator to a random neighbour; a received state is merged after scaling to the larger e;
- *  4. key holders, after the gossip plus a grace period staggered by holder index (fail-over), ask
+ *  3. wait until n′ members (the contributors the noise shares are sized for) are known to have
+ *     encrypted theirs: a contributor census (src/core/census.ts) gossiped in the clear, so that a
+ *     slow device's contribution is mixed like the others' instead of missing the iteration;
+ *  4. push-sum for `cycles` cycles: each cycle halve (exponent e + 1, in the clear) and push the same
+ *     numerator, with its census, to a random neighbour; a received state is merged after scaling
+ *     to the larger e, and the censuses are joined;
+ *  5. key holders, after the gossip plus a grace period staggered by holder index (fail-over), ask
  *     all holders to partially decrypt their own converged state; each holder answers ONE request per
- *     iteration; with ≥ t partials the requester decrypts, forms centroid = (sum/weight)/(count/weight),
- *     ejects, smooths, clips, checks termination and floods the public centroids (round, ℓ).
+ *     iteration, and none for an aggregate of fewer than n′ contributors (it would be under-noised:
+ *     the round then ends with `too-few-contributors`, nothing of ℓ released); with ≥ t partials the
+ *     requester decrypts, forms centroid = (sum/weight)/(count/weight), ejects, smooths, clips,
+ *     checks termination and floods the public centroids (round, ℓ).
  * Every received frame is validated; invalid, stale or unexpected ones are dropped and counted.
  * @module
  */
@@ -20,10 +26,12 @@ import type { Clock, Cancel } from '../../core/clock';
 import type { Rng } from '../../core/rng';
 import type { PeerId } from '../../core/transport';
 import { MAX_FRAME_BYTES } from '../../core/transport';
+import { censusCount, censusLacks, censusOf, censusUnion, emptyCensus } from '../../core/census';
+import type { Census } from '../../core/census';
 import { clusterSums, squaredDistanceSum } from '../../core/kmeans';
 import type { ReadonlySeries } from '../../core/series';
 import { clipSeries } from '../../core/series';
-import { noiseShareSampler } from '../../core/dp/noise-shares';
+import { noiseShareSampler, oversizedContributors } from '../../core/dp/noise-shares';
 import { createAccountant } from '../../core/dp/budget';
 import type { Accountant } from '../../core/dp/budget';
 import { ejectCentroids, suggestedMinCount } from '../../core/ejection';
@@ -37,7 +45,7 @@ import type { CryptoBackend, SyncCryptoOps } from '../crypto-backend';
 import type { MessageLink } from './link';
 import { decodeMessage, MessageType, validateMessage } from './messages';
 import type {
-  CentroidsMsg, ChiaroscuroMessage, DecodeContext, DecryptRequest, DropReason, GossipPush, KeyShareMsg,
+  CensusMsg, CentroidsMsg, ChiaroscuroMessage, DecodeContext, DecryptRequest, DropReason, GossipPush, KeyShareMsg,
   PartialDecryptionMsg,
 } from './messages';
 import { inertiaCap, inertiaSlot, iterationNoise, maxExponent, NOISE_TAIL, roundLayout, slotCount } from './round';
@@ -71,6 +79,15 @@ export const MIN_REQUEST_RETRY_MS = 5_000;
 /** Repeats of one request at most (holders that are gone never answer; take-over handles that). */
 export const MAX_REQUEST_RETRIES = 6;
 
+/**
+ * A key holder whose iteration has not found its n′ contributors this many cycles (at least
+ * {@link MIN_CONTRIBUTOR_WAIT_MS}) after its own contribution was encrypted ends the round with
+ * `too-few-contributors`. Generous: on one machine running 50 tabs the last encryptions of an
+ * iteration came 55 s after the first.
+ */
+export const CONTRIBUTOR_WAIT_CYCLES = 400;
+export const MIN_CONTRIBUTOR_WAIT_MS = 120_000;
+
 /** Early pushes (next iteration) buffered per participant at most. */
 export const MAX_EARLY_PUSHES = 64;
 
@@ -82,6 +99,8 @@ export interface Release {
   noisyCounts: number[];
   /** Indices (into the previous centroids) of the centroids kept after ejection. */
   kept: number[];
+  /** Contributors in the decrypted aggregate (its census; N in a round without one). */
+  contributors: number;
   /** Holder index of the aggregator and the push-sum exponent of its state. */
   aggregator: number;
   exponent: number;
@@ -105,6 +124,8 @@ export type ParticipantEvent =
   | { type: 'released'; release: Release }
   /** A key holder answered the decryption request of `iteration` (it never answers another one for it). */
   | { type: 'answered'; iteration: number }
+  /** This key holder ended the round at `iteration`: only `contributors` of the `needed` contributed. */
+  | { type: 'too-few-contributors'; iteration: number; contributors: number; needed: number }
   | { type: 'error'; error: unknown };
 
 /** Dependencies and private inputs of a {@link Participant}. */
@@ -117,6 +138,8 @@ export interface ParticipantOptions {
   rng: Rng;
   /** This participant's private series (≤ L are used, clipped to [lo, hi]). */
   data: readonly ReadonlySeries[];
+  /** This participant's index among the round's N members (its bit in the contributor census). */
+  memberIndex: number;
   /** Key share when known up front (otherwise received from the dealer as a KeyShare message). */
   keyShare?: KeyShare;
   /** Precomputed layout (shared by all simulated participants). */
@@ -165,7 +188,14 @@ function sharedCopy(key: readonly ArrayLike<number>[]): number[][] {
   return c;
 }
 
-type Phase = 'waiting' | 'encrypting' | 'gossip' | 'gossip-done' | 'finished' | 'stopped';
+/**
+ * `ready`: encrypted, waiting for the census to show n′ contributors (rounds with a census) before
+ * the gossip starts.
+ */
+type Phase = 'waiting' | 'encrypting' | 'ready' | 'gossip' | 'gossip-done' | 'finished' | 'stopped';
+
+/** A gossip state: ciphertexts over 2^e, and the members whose contribution they contain. */
+interface GossipState { c: bigint[]; e: number; census: Census }
 
 /**
  * A key holder's one answer of an iteration: the aggregate it partially decrypted, for whom (the
@@ -178,6 +208,7 @@ interface Answer {
   at: number;
   exponent: number;
   ciphertexts: readonly bigint[];
+  census: Census;
   reply: PartialDecryptionMsg | null;
   waiting: PeerId[];
 }
@@ -208,6 +239,11 @@ export class Participant {
   private readonly count: number;
   private readonly maxExponent: number;
   private readonly holderIndex: number;
+  /** n′: contributors the noise shares are sized for; no aggregate of fewer is decrypted. */
+  private readonly needed: number;
+  /** This member's own census, and the empty one (both empty in a round without a census). */
+  private readonly ownCensus: Census;
+  private readonly noCensus: Census;
   private readonly accountant: Accountant;
   private readonly onEvent: (e: ParticipantEvent) => void;
   private readonly onWork: ((w: Promise<void>) => void) | undefined;
@@ -216,10 +252,21 @@ export class Participant {
   /** Iteration being aggregated (0 before the start). */
   private current = 0;
   private phase: Phase = 'waiting';
-  private state: { c: bigint[]; e: number } | null = null;
+  private state: GossipState | null = null;
+  /** Members known to have encrypted their contribution to the current iteration. */
+  private known: Census;
+  /** When this participant's contribution to the current iteration was encrypted, and its gossip began. */
+  private readyAt = 0;
+  private gossipAt = 0;
+  /** Why this holder ended the round, if it did: the contributors it saw and the n′ it needed. */
+  private shortfall: { iteration: number; contributors: number; needed: number } | null = null;
   private cyclesDone = 0;
   private frozen = false;
   private early: { from: PeerId; msg: GossipPush }[] = [];
+  /** A relay of late contributions is scheduled (see relayLateContributions). */
+  private relayPending = false;
+  /** Pushes of the current iteration one cycle ahead of this participant, merged at its next cycle. */
+  private ahead: { msg: GossipPush }[] = [];
   private timers: Cancel[] = [];
   private answered = new Set<number>();
   /** When this participant's gossip of the current iteration ended (take-over patience counts from it). */
@@ -230,7 +277,7 @@ export class Participant {
    */
   private replies = new Map<number, Answer>();
   private readonly pause: ((ms: number) => Promise<void>) | undefined;
-  private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; done: boolean } | null = null;
+  private request: { iteration: number; partials: Map<number, bigint[]>; exponent: number; census: Census; done: boolean } | null = null;
   private chain: Promise<void> = Promise.resolve();
   /** Synchronous crypto of an in-thread backend: handlers then run to completion without promises. */
   private readonly sync: SyncCryptoOps | undefined;
@@ -262,6 +309,14 @@ export class Participant {
       return clipSeries(s, this.cfg.lo, this.cfg.hi);
     });
     this.holderIndex = this.cfg.holderIds.indexOf(this.self) + 1;
+    const N = this.cfg.participants;
+    if (!Number.isSafeInteger(opts.memberIndex) || opts.memberIndex < 0 || opts.memberIndex >= N) {
+      throw new RangeError(`Participant: member index must be an integer in [0, ${N}), got ${opts.memberIndex}`);
+    }
+    this.needed = oversizedContributors(N, this.cfg.dropout);
+    this.noCensus = this.cfg.census ? emptyCensus(N) : new Uint32Array(0);
+    this.ownCensus = this.cfg.census ? censusOf(N, opts.memberIndex) : this.noCensus;
+    this.known = this.noCensus;
     this.keyShare = opts.keyShare;
     for (const i of opts.answered ?? []) this.answered.add(i);
     this.accountant = createAccountant(this.cfg.epsilon);
@@ -291,9 +346,17 @@ export class Participant {
    * the decryption it requested (iteration and partials received so far), and the iterations it
    * answered as a key holder.
    */
-  get progress(): { phase: string; iteration: number; requested: { iteration: number; partials: number } | null; answered: number[] } {
+  get progress(): {
+    phase: string; iteration: number; known: number; census: number; readyAt: number; gossipAt: number;
+    shortfall: { iteration: number; contributors: number; needed: number } | null;
+    requested: { iteration: number; partials: number } | null; answered: number[];
+  } {
     const r = this.request;
-    return { phase: this.phase, iteration: this.current, requested: r ? { iteration: r.iteration, partials: r.partials.size } : null, answered: [...this.answered] };
+    return {
+      phase: this.phase, iteration: this.current, known: censusCount(this.known), census: this.state ? censusCount(this.state.census) : 0,
+      readyAt: this.readyAt, gossipAt: this.gossipAt, shortfall: this.shortfall,
+      requested: r ? { iteration: r.iteration, partials: r.partials.size } : null, answered: [...this.answered],
+    };
   }
 
   /**
@@ -316,6 +379,8 @@ export class Participant {
       isValidCiphertext: (c) => this.backend.isValidCiphertext(c),
       isValidPartial: (v) => this.backend.isValidPartial(v),
       holders: this.cfg.holderIds.length,
+      members: this.cfg.participants,
+      census: this.cfg.census,
       k: this.cfg.k,
       T: this.cfg.T,
       maxFrameBytes: MAX_FRAME_BYTES,
@@ -423,6 +488,7 @@ export class Participant {
       case MessageType.PartialDecryption: return this.onPartial(from, msg);
       case MessageType.Centroids: return this.onCentroids(from, msg);
       case MessageType.KeyShare: return this.onKeyShare(from, msg);
+      case MessageType.Census: return this.onCensus(from, msg);
     }
   }
 
@@ -491,6 +557,9 @@ export class Participant {
   private startIteration(iteration: number): Step {
     this.current = iteration;
     this.cyclesDone = 0;
+    this.known = this.noCensus;
+    this.ahead = [];
+    this.relayPending = false;
     const eps = this.cfg.budgets[iteration - 1]!;
     if (!this.accountant.canSpend(eps)) {
       this.phase = 'finished';
@@ -524,14 +593,79 @@ export class Participant {
     const plaintexts = pack(this.layout, values);
     return after(this.encryptOp(plaintexts), (c) => {
       if (!this.encrypting(iteration)) return;
-      this.state = { c, e: 0 };
-      this.phase = 'gossip';
+      this.state = { c, e: 0, census: this.ownCensus };
+      this.known = censusUnion(this.known, this.ownCensus);
+      this.readyAt = this.clock.now();
+      this.phase = this.cfg.census ? 'ready' : 'gossip';
       const early = this.early.filter((x) => x.msg.iteration === iteration);
       this.early = this.early.filter((x) => x.msg.iteration > iteration);
       return after(this.mergeAll(early, 0), () => {
-        // Cycles on a common schedule from the start signal: the exponents stay in step (see cycle()).
-        this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
+        if (this.current !== iteration || (this.phase !== 'ready' && this.phase !== 'gossip')) return;
+        // A push of this iteration means its sender counted n′ contributors: the gossip has begun.
+        if (this.phase === 'gossip' || early.length > 0 || censusCount(this.known) >= this.needed) return this.beginGossip(iteration);
+        // Tell the neighbours at once (they answer with whom they know), then one of them per cycle.
+        for (const p of this.link.neighbours()) if (p !== this.self) this.sendCensus(p, iteration, false);
+        this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.censusCycle(iteration))));
       });
+    });
+  }
+
+  /**
+   * Starts the push-sum cycles of `iteration` (its contributors are known, or there is no census).
+   * In a round with a census it floods the census first: every neighbour still waiting then starts
+   * too, so the swarm's gossip starts within a few network hops rather than cycles, and the push-sum
+   * mixes every contribution as in a common start.
+   */
+  private beginGossip(iteration: number): void {
+    this.cancelTimers(); // a pending census cycle
+    if (this.cfg.census) for (const p of this.link.neighbours()) if (p !== this.self) this.sendCensus(p, iteration, true);
+    this.phase = 'gossip';
+    this.gossipAt = this.clock.now();
+    // Cycles on a common schedule from here: the exponents stay in step (see cycle()).
+    this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
+  }
+
+  private sendCensus(to: PeerId, iteration: number, reply: boolean): void {
+    const msg: CensusMsg = { type: MessageType.Census, round: this.cfg.round, iteration, reply, census: this.known };
+    this.link.send(to, msg);
+  }
+
+  /**
+   * One cycle of waiting for contributors: push the census to a random neighbour (push-pull: it
+   * answers with members it knows and we do not). A key holder that waited too long ends the round.
+   */
+  private censusCycle(iteration: number): Step {
+    if (this.phase !== 'ready' || this.current !== iteration) return;
+    this.timers = []; // the only pending timer was this one, which just fired
+    const wait = Math.max(MIN_CONTRIBUTOR_WAIT_MS, CONTRIBUTOR_WAIT_CYCLES * this.cfg.cycleMs);
+    if (this.holderIndex > 0 && this.clock.now() - this.readyAt >= wait) return this.endForTooFewContributors(iteration, censusCount(this.known));
+    const peers = this.link.neighbours().filter((p) => p !== this.self);
+    if (peers.length > 0) this.sendCensus(peers[Math.floor(this.rng.nextFloat() * peers.length)]!, iteration, false);
+    this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.censusCycle(iteration))));
+  }
+
+  private onCensus(from: PeerId, msg: CensusMsg): void {
+    if (msg.iteration !== this.current) return this.drop(from, msg.iteration < this.current ? 'stale-iteration' : 'future-iteration', `census for ${msg.iteration}`);
+    if (this.phase === 'waiting' || this.done) return this.drop(from, 'unexpected', `census for ${msg.iteration} while ${this.phase}`);
+    this.known = censusUnion(this.known, msg.census);
+    // Census traffic is best effort and never opens a link: answer only a current neighbour.
+    if (!msg.reply && censusLacks(msg.census, this.known) && this.link.neighbours().includes(from)) this.sendCensus(from, msg.iteration, true);
+    if (this.phase === 'ready' && censusCount(this.known) >= this.needed) this.beginGossip(msg.iteration);
+  }
+
+  /**
+   * Ends the round at `iteration` without releasing it: fewer than n′ members contributed, so its
+   * aggregate would be under-noised. Every participant learns it from the flooded final message,
+   * which re-publishes the previous centroids (ℓ − 1's result, still valid) and the ε spent before ℓ.
+   */
+  private endForTooFewContributors(iteration: number, contributors: number): Step {
+    this.shortfall = { iteration, contributors, needed: this.needed };
+    this.onEvent({ type: 'too-few-contributors', ...this.shortfall });
+    let epsilonSpent = 0;
+    for (let l = 0; l < iteration - 1; l++) epsilonSpent += this.cfg.budgets[l]!;
+    return this.adoptCentroids(this.self, {
+      type: MessageType.Centroids, round: this.cfg.round, iteration, final: true, stopReason: 'too-few-contributors',
+      epsilonSpent, centroids: this.centroids.map((c) => Float64Array.from(c)),
     });
   }
 
@@ -586,7 +720,7 @@ export class Participant {
 
   // ---- gossip -----------------------------------------------------------------------------------
 
-  private cycle(iteration: number): void {
+  private cycle(iteration: number): Step {
     if (this.phase !== 'gossip' || this.current !== iteration || !this.state) return;
     this.timers = []; // the only pending timer was this cycle's, which just fired
     this.cyclesDone++;
@@ -595,12 +729,15 @@ export class Participant {
     // exponent, so without this rule exponents could outrun the cycles and the slot headroom.
     if (peers.length > 0 && this.state.e < this.cyclesDone + 1 && this.state.e < this.maxExponent) {
       const to = peers[Math.floor(this.rng.nextFloat() * peers.length)]!;
-      this.state = { c: this.state.c, e: this.state.e + 1 };
-      this.link.send(to, { type: MessageType.GossipPush, round: this.cfg.round, iteration, exponent: this.state.e, ciphertexts: this.state.c });
+      const st = this.state = { ...this.state, e: this.state.e + 1 };
+      this.link.send(to, { type: MessageType.GossipPush, round: this.cfg.round, iteration, exponent: st.e, ciphertexts: st.c, census: st.census });
     }
+    // The pushes of neighbours one cycle ahead join the state now that it reached their exponent.
+    const ahead = this.ahead;
+    this.ahead = [];
     if (this.cyclesDone < this.cfg.cycles) {
       this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => this.cycle(iteration))));
-      return;
+      return this.mergeAll(ahead, 0);
     }
     this.phase = 'gossip-done';
     this.gossipDoneAt = this.clock.now();
@@ -610,6 +747,7 @@ export class Participant {
       const wait = 2 * this.cfg.cycleMs + slot * (this.holderIndex - 1);
       this.timers.push(this.clock.setTimer(wait, () => this.enqueue(() => this.aggregate(iteration))));
     }
+    return this.mergeAll(ahead, 0);
   }
 
   private onPush(from: PeerId, msg: GossipPush): Step {
@@ -620,8 +758,26 @@ export class Participant {
       return;
     }
     if (msg.iteration !== this.current) return this.drop(from, msg.iteration < this.current ? 'stale-iteration' : 'future-iteration', `push for ${msg.iteration}`);
-    if (this.frozen || !this.state || (this.phase !== 'gossip' && this.phase !== 'gossip-done')) {
+    if (this.frozen || !this.state || (this.phase !== 'ready' && this.phase !== 'gossip' && this.phase !== 'gossip-done')) {
       return this.drop(from, 'late', `push for ${msg.iteration} after the aggregate was frozen`);
+    }
+    // Its sender counted n′ contributors: the gossip has begun.
+    if (this.phase === 'ready') this.beginGossip(msg.iteration);
+    if (this.phase === 'gossip') {
+      const e = this.state.e;
+      // A push from a neighbour one cycle ahead (its cycle came first) waits for ours. Merged at once
+      // it would lift our exponent without a halving, and across a swarm whose cycles are not in
+      // phase (tabs, a real network) exponents would then grow about twice per cycle: they reach the
+      // slot headroom after half the cycles and everyone stops pushing, before the contributions have
+      // mixed (measured: 50 tabs, 150 ms cycles, a key holder's aggregate held 13–33 of 50).
+      if (msg.exponent === e + 1) {
+        if (this.ahead.length >= MAX_EARLY_PUSHES) return this.drop(from, 'future-iteration', 'buffer of pushes one cycle ahead full');
+        this.ahead.push({ msg });
+        return;
+      }
+      // Further ahead: this tab is behind the swarm's gossip (it began late). Catch up: it takes the
+      // sender's cycle count, so it pushes at once and ends with the others.
+      if (msg.exponent > e + 1) this.cyclesDone = Math.max(this.cyclesDone, Math.min(msg.exponent - 1, this.cfg.cycles - 1));
     }
     return this.merge(msg);
   }
@@ -629,20 +785,44 @@ export class Participant {
   private merge(msg: GossipPush): Step {
     const st = this.state;
     if (!st) return;
+    this.known = censusUnion(this.known, msg.census);
+    if (this.phase === 'gossip-done' && censusLacks(st.census, msg.census)) this.relayLateContributions(msg.iteration);
     return after(this.mergeOp(st.c, st.e, msg.ciphertexts, msg.exponent), (merged) => {
       if (this.state === st) {
-        this.state = merged;
+        this.state = { ...merged, census: censusUnion(st.census, msg.census) };
         return;
       }
       // The state changed while an async merge ran (e.g. it was halved): merge into the new one.
       const cur = this.state;
-      if (cur) return after(this.mergeOp(cur.c, cur.e, msg.ciphertexts, msg.exponent), (m) => { this.state = m; });
+      if (cur) return after(this.mergeOp(cur.c, cur.e, msg.ciphertexts, msg.exponent), (m) => { this.state = { ...m, census: censusUnion(cur.census, msg.census) }; });
     });
+  }
+
+  /**
+   * After its own cycles, a participant passes on a push that brought contributions its state lacked:
+   * one more halving and push, a cycle later (at most one per cycle, while the exponent has headroom).
+   * Without it a contribution that mixed slowly (its tab's cycles came late) stops wherever the
+   * swarm's gossip ended, and a key holder's aggregate misses it (measured: 50 tabs on one machine,
+   * 43–47 of 50 contributions at the holders in a round's third iteration).
+   */
+  private relayLateContributions(iteration: number): void {
+    if (this.relayPending || !this.cfg.census) return;
+    this.relayPending = true;
+    this.timers.push(this.clock.setTimer(this.cfg.cycleMs, () => this.enqueue(() => {
+      this.relayPending = false;
+      const st = this.state;
+      if (this.phase !== 'gossip-done' || this.current !== iteration || this.frozen || !st || st.e >= this.maxExponent) return;
+      const peers = this.link.neighbours().filter((p) => p !== this.self);
+      if (peers.length === 0) return;
+      const to = peers[Math.floor(this.rng.nextFloat() * peers.length)]!;
+      const next = this.state = { ...st, e: st.e + 1 };
+      this.link.send(to, { type: MessageType.GossipPush, round: this.cfg.round, iteration, exponent: next.e, ciphertexts: next.c, census: next.census });
+    })));
   }
 
   // ---- threshold decryption ---------------------------------------------------------------------
 
-  private aggregate(iteration: number): void {
+  private aggregate(iteration: number): Step {
     // Centroids of this iteration already arrived (current moved on), or we already asked.
     if (this.current !== iteration || this.phase !== 'gossip-done' || !this.state) return;
     if (this.request?.iteration === iteration) return;
@@ -663,17 +843,27 @@ export class Participant {
       this.timers.push(this.clock.setTimer(Math.min(left, 10 * this.cfg.cycleMs), () => this.enqueue(() => this.aggregate(iteration))));
       return;
     }
-    this.frozen = true;
     // A holder that answered another requester's aggregate of this iteration asks for that same
     // aggregate: it may not answer a second one, and the others that answered it can answer again
     // (if that requester left before releasing, no other aggregate of the iteration can reach the
     // threshold once only t holders remain).
-    const target = answered ? { c: answered.ciphertexts, e: answered.exponent } : this.state;
+    const target = answered ? { c: answered.ciphertexts, e: answered.exponent, census: answered.census } : this.state;
+    // Fewer contributors than the noise shares were sized for: decrypting would under-noise the
+    // release. Keep merging what still arrives and look again; meanwhile the other holders may take
+    // over with a complete aggregate. Past the wait for contributors, end the round.
+    const contributors = censusCount(target.census);
+    if (this.cfg.census && contributors < this.needed) {
+      const wait = this.gossipDoneAt + Math.max(MIN_CONTRIBUTOR_WAIT_MS, CONTRIBUTOR_WAIT_CYCLES * this.cfg.cycleMs) - this.clock.now();
+      if (wait <= 0) return this.endForTooFewContributors(iteration, contributors);
+      this.timers.push(this.clock.setTimer(Math.min(wait, 2 * this.cfg.cycleMs), () => this.enqueue(() => this.aggregate(iteration))));
+      return;
+    }
+    this.frozen = true;
     const req: DecryptRequest = {
       type: MessageType.DecryptRequest, round: this.cfg.round, iteration, requester: this.holderIndex,
-      exponent: target.e, ciphertexts: [...target.c],
+      exponent: target.e, ciphertexts: [...target.c], census: target.census,
     };
-    this.request = { iteration, partials: new Map(), exponent: target.e, done: false };
+    this.request = { iteration, partials: new Map(), exponent: target.e, census: target.census, done: false };
     for (const id of this.cfg.holderIds) {
       if (id === this.self) this.enqueue(() => this.onDecryptRequest(this.self, req));
       else this.link.send(id, req);
@@ -711,8 +901,15 @@ export class Participant {
     }
     // One decryption per iteration: two different aggregates of the same noisy data would leak more.
     if (this.answered.has(msg.iteration)) return this.drop(from, 'duplicate', `already decrypted iteration ${msg.iteration}`);
+    const contributors = censusCount(msg.census);
+    if (this.cfg.census && contributors < this.needed) {
+      return this.drop(from, 'too-few-contributors', `aggregate of ${contributors} contributors, noise sized for ${this.needed}`);
+    }
     this.answered.add(msg.iteration);
-    const entry: Answer = { requester: from, requesterIndex: msg.requester, at: this.clock.now(), exponent: msg.exponent, ciphertexts: msg.ciphertexts, reply: null, waiting: [] };
+    const entry: Answer = {
+      requester: from, requesterIndex: msg.requester, at: this.clock.now(), exponent: msg.exponent, ciphertexts: msg.ciphertexts,
+      census: msg.census, reply: null, waiting: [],
+    };
     this.replies.set(msg.iteration, entry);
     this.replies.delete(msg.iteration - 2); // kept for the current and the previous iteration only
     this.onEvent({ type: 'answered', iteration: msg.iteration });
@@ -747,16 +944,17 @@ export class Participant {
     const chosen = [...req.partials.entries()].slice(0, this.cfg.threshold);
     const partials = chosen.map(([index, values]) => values.map((value) => ({ index, value })));
     const plaintexts = this.sync ? this.sync.combineVector(pk, partials) : this.backend.combineVector(pk, partials);
-    return after(plaintexts, (pt) => this.release(msg.iteration, req.exponent, pt));
+    return after(plaintexts, (pt) => this.release(msg.iteration, req.exponent, req.census, pt));
   }
 
-  private release(iteration: number, exponent: number, plaintexts: bigint[]): Step {
+  private release(iteration: number, exponent: number, census: Census, plaintexts: bigint[]): Step {
     const { k, T } = this.cfg;
     const slots = unpack(this.layout, plaintexts, this.slots);
     const weight = Number(slots[k * T + k]!);
     if (!(weight > 0)) throw new RangeError(`release: aggregate weight ${weight} is not positive`);
-    // Numerators and the weight share the factor 2^(f+e)·mass: their ratio is the per-participant mean.
-    const N = this.cfg.participants;
+    // Numerators and the weight share the factor 2^(f+e)·mass: their ratio is the per-participant
+    // mean, and times the number of contributors the total (N without a census).
+    const N = this.cfg.census ? censusCount(census) : this.cfg.participants;
     const alive = this.centroids.length;
     const noisySums: Float64Array[] = [];
     const noisyCounts: number[] = [];
@@ -794,7 +992,7 @@ export class Participant {
       shift: allEjected ? undefined : maxCentroidShift(this.centroids, post, kept), tolerance: this.cfg.stabilityTolerance,
       minEpsilon: 0, alive: centroids.length,
     });
-    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, aggregator: this.holderIndex, exponent, stopReason: stop, minCount, ...(priorInertia !== null ? { priorInertia } : {}) } });
+    this.onEvent({ type: 'released', release: { iteration, noisySums, noisyCounts, kept, contributors: N, aggregator: this.holderIndex, exponent, stopReason: stop, minCount, ...(priorInertia !== null ? { priorInertia } : {}) } });
     const out: CentroidsMsg = {
       type: MessageType.Centroids, round: this.cfg.round, iteration, final: stop !== null, epsilonSpent, centroids: post,
       ...(stop ? { stopReason: stop } : {}),

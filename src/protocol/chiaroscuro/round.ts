@@ -5,6 +5,7 @@
  * distribution. Nothing here depends on any participant's private data.
  * @module
  */
+import { CENSUS_MAX_MEMBERS } from '../../core/census';
 import { initialCentroids } from '../../core/initial-centroids';
 import { seededRng } from '../../core/rng';
 import type { PeerId } from '../../core/transport';
@@ -18,8 +19,13 @@ import type { KeyShare, ThresholdPublicKey } from '../../crypto/types';
 
 /** Gossip cycles beyond ⌈log2 N⌉; measured in docs/PROTOCOL.md (push-sum error ≪ DP noise). */
 export const EXTRA_GOSSIP_CYCLES = 12;
-/** Exponent headroom over `cycles` for nodes that start an iteration late (they stop pushing there). */
-export const EXPONENT_SLACK = 4;
+/**
+ * Exponent headroom over `cycles`: for nodes that catch up with a gossip they began late, and for the
+ * relays of late contributions after the cycles (participant.ts). 8 rather than 4: on 50 tabs of one
+ * machine at 2048 bits the holders' aggregates still missed 3–7 of 50 contributions with 4; it costs
+ * 4 bits per slot (13 → 14 ciphertexts at 1024 bits, k = 8, T = 24, N = 50).
+ */
+export const EXPONENT_SLACK = 8;
 /** Default probability that an empty cluster survives ejection (see docs/PROTOCOL.md, threshold study). */
 export const DEFAULT_EJECTION_FALSE_KEEP = 0.01;
 /** A noise share is resampled when beyond NOISE_TAIL·b (probability < e^−40): bounds slot width. */
@@ -67,6 +73,13 @@ export interface RoundConfig {
   population: number;
   /** Expected dropout fraction: noise shares are oversized for it. */
   dropout: number;
+  /**
+   * Whether gossip states carry a contributor census (src/core/census.ts): an iteration's gossip
+   * starts once n′ members are known to have encrypted their contribution, and no aggregate with
+   * fewer than n′ contributors is decrypted. Always on in real rounds; the simulator turns it off
+   * above {@link CENSUS_MAX_MEMBERS} participants (its memory grows as N²/8).
+   */
+  census: boolean;
   /** Gossip cycles C per iteration and their virtual/real period. */
   cycles: number;
   cycleMs: number;
@@ -91,7 +104,7 @@ export type RoundParams =
   Pick<RoundConfig, 'round' | 'k' | 'T' | 'L' | 'lo' | 'hi' | 'iterations' | 'epsilon' | 'strategy' | 'smoothing'
     | 'keyBits' | 'holderIds' | 'publicKey' | 'participants'>
   & Partial<Pick<RoundConfig, 'threshold' | 'population' | 'dropout' | 'cycles' | 'cycleMs' | 'stabilityTolerance'
-    | 'ejectionFalseKeep' | 'noise' | 'inertiaFraction'>>
+    | 'ejectionFalseKeep' | 'noise' | 'inertiaFraction' | 'census'>>
   & {
     /** Seed of the public initial centroids (default 1). */
     initSeed?: number;
@@ -140,6 +153,10 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
   }
   const dropout = p.dropout ?? 0;
   if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`makeRoundConfig: dropout must be in [0, 1), got ${dropout}`);
+  const census = p.census ?? true;
+  if (census && p.participants > CENSUS_MAX_MEMBERS) {
+    throw new RangeError(`makeRoundConfig: a contributor census covers at most ${CENSUS_MAX_MEMBERS} participants, got ${p.participants}`);
+  }
   const cycles = p.cycles ?? defaultCycles(p.participants);
   posInt(cycles, 'cycles');
   const cycleMs = p.cycleMs ?? 1000;
@@ -173,6 +190,7 @@ export function makeRoundConfig(p: RoundParams): RoundConfig {
     participants: p.participants,
     population,
     dropout,
+    census,
     cycles,
     cycleMs,
     fixedPointBits,

@@ -7,7 +7,7 @@ import type { BudgetStrategy, KeyBits, ProtocolName, RunConfig } from '../../sim
 
 /** Raw form values as strings (what inputs hold). */
 export type RoundFormValues = Record<
-  'useCase' | 'protocol' | 'k' | 'epsilon' | 'population' | 'strategy' | 'smoothing' | 'keyBits' | 'iterations' | 'seriesPerParticipant',
+  'useCase' | 'protocol' | 'k' | 'epsilon' | 'population' | 'dropout' | 'strategy' | 'smoothing' | 'keyBits' | 'iterations' | 'seriesPerParticipant',
   string
 >;
 
@@ -18,6 +18,7 @@ export const DEFAULT_ROUND_FORM: RoundFormValues = {
   k: '8',
   epsilon: '1',
   population: '1000',
+  dropout: '10',
   strategy: 'uniform',
   smoothing: '1',
   keyBits: '1024',
@@ -53,9 +54,10 @@ export function validateRoundForm(v: RoundFormValues, seed: number): RoundFormRe
   const smoothing = int(v.smoothing, 1, 12, 'Smoothing window');
   const population = int(v.population, 2, 100_000_000, 'Population');
   const L = int(v.seriesPerParticipant, 1, 365, 'Series per participant');
+  const dropout = int(v.dropout, 0, 50, 'Expected dropout');
   const eps = Number(v.epsilon.trim());
   if (v.epsilon.trim() === '' || !Number.isFinite(eps) || eps <= 0 || eps > 100) errors.epsilon = 'ε must be a number above 0 and at most 100';
-  for (const [key, val] of [['k', k], ['iterations', iterations], ['smoothing', smoothing], ['population', population], ['seriesPerParticipant', L]] as const) {
+  for (const [key, val] of [['k', k], ['iterations', iterations], ['smoothing', smoothing], ['population', population], ['seriesPerParticipant', L], ['dropout', dropout]] as const) {
     if (typeof val === 'string') errors[key] = val;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -74,7 +76,8 @@ export function validateRoundForm(v: RoundFormValues, seed: number): RoundFormRe
       keyBits: keyBits as KeyBits,
       seed,
       population: population as number,
-      churn: 0,
+      // A real round's expected dropout (the noise shares are sized for it; see DROPOUT_HELP).
+      churn: (dropout as number) / 100,
       loss: 0,
       neighbors: 6,
     },
@@ -86,6 +89,12 @@ export const EPSILON_HELP =
   'ε (epsilon) is the privacy budget for the whole run. Smaller ε means more noise: nobody can tell from the ' +
   'profiles whether your data was included, but the profiles are blurrier. The noise is calibrated for the ' +
   'population you enter: the larger the population, the less the noise hurts the profiles.';
+
+/** Plain-language help shown next to the expected dropout. */
+export const DROPOUT_HELP =
+  'Percentage of participants who may leave (close their tab) during the round without stopping it. The noise ' +
+  'is shared out so that the participants who stay still protect everyone; if more leave, the round stops rather ' +
+  'than publish under-protected profiles. A larger margin costs a little more noise.';
 
 /** Plain-language help shown next to the key size. */
 export const KEY_HELP =

@@ -22,10 +22,14 @@ function memoryStore(): RejoinStore & { map: Map<string, RejoinState> } {
   return { map, load: (r) => map.get(r) ?? null, save: (st) => { map.set(st.round, structuredClone(st)); } };
 }
 
-async function openRound(n: number, iterations: number, threshold = 2, stores: RejoinStore[] = [], extra: Partial<NetOptions> = {}): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
+/**
+ * A round of `n` tabs. `dropout`: the share of members the noise is sized to do without (a test that
+ * closes or reloads tabs mid-round needs it: otherwise the iteration they miss is not released).
+ */
+async function openRound(n: number, iterations: number, threshold = 2, stores: RejoinStore[] = [], extra: Partial<NetOptions> = {}, dropout = 0): Promise<{ creator: RoundSession; joiners: RoundSession[] }> {
   const creator = await createRound({
     net: net(extra), crypto: crypto_, data: series(0), baseUrl: 'http://127.0.0.1/swarm.html',
-    round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations, epsilon: 1e4, strategy: 'uniform', smoothing: 1, keyBits: 0, holders: 3, threshold, cycleMs: 120 },
+    round: { k: 2, T: 4, L: 1, lo: 0, hi: 8, iterations, epsilon: 1e4, strategy: 'uniform', smoothing: 1, keyBits: 0, holders: 3, threshold, cycleMs: 120, dropout },
   });
   sessions.push(creator);
   const joiners = await Promise.all(Array.from({ length: n - 1 }, (_, i) => joinRound(creator.link, { net: net(extra), crypto: crypto_, data: series(i + 1), rejoinStore: stores[i] })));
@@ -35,7 +39,11 @@ async function openRound(n: number, iterations: number, threshold = 2, stores: R
 
 describe('the Cyclon overlay in a live round (real RTCPeerConnection data channels)', () => {
   it('8 tabs: views shuffle, links are signalled through introducers, the lobby links are released, all agree', async () => {
-    const { creator, joiners } = await openRound(8, 4);
+    // No idle links kept: with them (a cache of D = 2 per tab, by design) the creator, which is also
+    // key holder 1 and so in the holders' star, sometimes legitimately kept a link to all 7 members
+    // (seen with and without the contributor census); what this test asserts is that no lobby link
+    // outlives the lobby unless someone wants it.
+    const { creator, joiners } = await openRound(8, 4, 2, [], { idleLinks: 0 });
     const all = [creator, ...joiners];
     const done = all.map(finished);
     await creator.start();
@@ -49,7 +57,7 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
     expect(sum((o) => o.receivedViaRelay)).toBeGreaterThan(0);
     expect(sum((o) => o.linksReleased)).toBeGreaterThan(0);
     // No hub: once the views settle (shuffles stop with the final result; unwanted links go after the
-    // 0.5 s grace), the creator does not keep a link to every member.
+    // 0.5 s grace), the creator does not keep a link to every member: only the wanted ones.
     // (15 s: on a loaded machine the want-off announcements and the release checks run late.)
     await expect.poll(() => creator.stats().peers, { timeout: 15_000, interval: 250 }).toBeLessThan(7);
     for (const s of all) expect(s.stats().dropped).toEqual({});
@@ -72,7 +80,7 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
   }, 120_000);
 
   it('the creator closes its tab mid-round; the others finish with identical centroids', async () => {
-    const { creator, joiners } = await openRound(7, 3);
+    const { creator, joiners } = await openRound(7, 3, 2, [], {}, 1 / 7);
     const done = joiners.map(finished);
     // Once the first result is out (a member has it), during the second iteration's gossip.
     const firstResult = new Promise<void>((resolve) => joiners[0]!.onEvent((e) => { if (e.type === 'result' && e.iteration === 1) resolve(); }));
@@ -87,7 +95,7 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
 
   it('a key holder reloads mid-round and rejoins with its kept share: a 3-of-3 round still finishes', async () => {
     const stores = Array.from({ length: 4 }, memoryStore);
-    const { creator, joiners } = await openRound(5, 3, 3, stores);
+    const { creator, joiners } = await openRound(5, 3, 3, stores, {}, 1 / 5);
     const holderIds = new Promise<string[]>((resolve) => creator.onEvent((e) => { if (e.type === 'lobby' && e.holders.length > 0) resolve(e.holders); }));
     const firstResult = new Promise<void>((resolve) => creator.onEvent((e) => { if (e.type === 'result' && e.iteration === 1) resolve(); }));
     await creator.start();
@@ -112,7 +120,7 @@ describe('the Cyclon overlay in a live round (real RTCPeerConnection data channe
 
   it('with the creator gone, a reloaded member rejoins through the members it knew and finishes with the others', async () => {
     const stores = Array.from({ length: 5 }, memoryStore);
-    const { creator, joiners } = await openRound(6, 4, 2, stores);
+    const { creator, joiners } = await openRound(6, 4, 2, stores, {}, 2 / 6);
     const holders = new Promise<string[]>((resolve) => creator.onEvent((e) => { if (e.type === 'lobby' && e.holders.length > 0) resolve(e.holders); }));
     const firstResult = new Promise<void>((resolve) => joiners[0]!.onEvent((e) => { if (e.type === 'result' && e.iteration === 1) resolve(); }));
     await creator.start();

@@ -229,6 +229,24 @@ describe('<cs-lobby>', () => {
     expect(el.shadowRoot!.querySelector('[data-phase]')!.getAttribute('data-phase')).toBe('running');
     expect(el.shadowRoot!.querySelector('progress')!.value).toBeCloseTo(2.5 / 4);
     expect(text(el, '.error')).toBe('holder c left');
+    expect(el.shadowRoot!.querySelector('[data-testid=stop-reason]')).toBeNull();
+  });
+
+  it('says why a round stopped early, and that its last iteration was not published', async () => {
+    let s = initialStatus({ iterations: 4, epsilon: 2 });
+    s = applyEvent(s, { type: 'result', iteration: 1, final: false, centroids: [[1]], epsilonSpent: 0.5 });
+    s = applyEvent(s, { type: 'result', iteration: 2, final: true, centroids: [[1]], epsilonSpent: 0.5, stopReason: 'too-few-contributors' });
+    expect(s).toMatchObject({ phase: 'done', released: 1, stopReason: 'too-few-contributors', epsilonSpent: 0.5 });
+    const el = await mount('cs-lobby', { status: s });
+    expect(text(el, '[data-testid=stop-reason]')).toContain('too few participants were left');
+    // A round that reached its iteration cap needs no explanation.
+    const plain = applyEvent(initialStatus({ iterations: 1, epsilon: 1 }), { type: 'result', iteration: 1, final: true, centroids: [[1]], epsilonSpent: 1, stopReason: 'max-iterations' });
+    expect(plain.stopReason).toBe('max-iterations');
+    const el2 = await mount('cs-lobby', { status: plain });
+    expect(el2.shadowRoot!.querySelector('[data-testid=stop-reason]')).toBeNull();
+    // An unknown reason is a malformed event, kept visible.
+    const bad = applyEvent(initialStatus({ iterations: 1, epsilon: 1 }), { type: 'result', iteration: 1, final: true, centroids: [[1]], epsilonSpent: 1, stopReason: 'bored' });
+    expect(bad.errors[0]).toMatch(/^Unrecognised round event/);
   });
 });
 

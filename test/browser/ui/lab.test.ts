@@ -124,7 +124,7 @@ describe('lab observer', () => {
   // T = 2; four series, two near (0,0) and two near (10,10).
   const data = [[Float64Array.of(0, 0)], [Float64Array.of(2, 0)], [Float64Array.of(10, 10)], [Float64Array.of(10, 12)]];
   const release = (iteration: number, kept: number[]): Release =>
-    ({ iteration, noisySums: [], noisyCounts: [], kept, aggregator: 1, exponent: 0, stopReason: null, minCount: 1 });
+    ({ iteration, noisySums: [], noisyCounts: [], kept, contributors: data.length, aggregator: 1, exponent: 0, stopReason: null, minCount: 1 });
 
   it('computes exact pre-noise means around the previous public centroids and tracks ids through ejection', () => {
     const obs = createLabObserver({ data, initialCentroids: [[1, 1], [5, 5], [9, 9]], rng: seededRng(1) });

@@ -74,7 +74,14 @@ describe('round form', () => {
   it('accepts the defaults', () => {
     const r = validateRoundForm(DEFAULT_ROUND_FORM, 7);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.config).toMatchObject({ dataset: 'lcl', k: 8, epsilon: 1, keyBits: 1024, seed: 7, strategy: 'uniform' });
+    if (r.ok) expect(r.config).toMatchObject({ dataset: 'lcl', k: 8, epsilon: 1, keyBits: 1024, seed: 7, strategy: 'uniform', churn: 0.1 });
+  });
+  it('takes the expected dropout in percent, 0 to 50', () => {
+    const at = (dropout: string) => validateRoundForm({ ...DEFAULT_ROUND_FORM, dropout }, 1);
+    expect(at('0')).toMatchObject({ ok: true, config: { churn: 0 } });
+    expect(at('25')).toMatchObject({ ok: true, config: { churn: 0.25 } });
+    expect(at('51')).toMatchObject({ ok: false, errors: { dropout: 'Expected dropout must be between 0 and 50' } });
+    expect(at('5.5')).toMatchObject({ ok: false, errors: { dropout: 'Expected dropout must be a whole number' } });
   });
   it('names every invalid field', () => {
     const r = validateRoundForm({ ...DEFAULT_ROUND_FORM, k: '1', epsilon: '-2', keyBits: '768', smoothing: 'x' }, 1);

@@ -16,7 +16,7 @@ import type { RunResult } from '../../../src/sim/contract';
 import { parseRunOptions } from '../../../src/sim/options';
 import { runPpkmSimulation } from '../../../src/sim/ppkm/run';
 import { STOP_REASONS } from '../../../src/core/termination';
-import { longTaskCpu, parseSwarmOptions, roundStopReason, traceEvents } from '../../../scripts/swarm';
+import { expectedDropout, longTaskCpu, parseSwarmOptions, roundStopReason, traceEvents } from '../../../scripts/swarm';
 import { enableFeaturesArg, FOREGROUND_FEATURES, PLAYWRIGHT_ENABLED_FEATURES } from '../../../scripts/lib/app-browser';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -30,6 +30,14 @@ function swarm(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 }
 
 describe('swarm runner helpers', () => {
+  it('sizes the noise for the tabs it closes and reloads', () => {
+    expect(expectedDropout(10, 0.2, 0)).toBe(0.2);
+    expect(expectedDropout(10, 0.15, 0)).toBe(0.2); // ⌈1.5⌉ = 2 tabs closed
+    expect(expectedDropout(6, 0, 1)).toBeCloseTo(1 / 6, 12);
+    expect(expectedDropout(12, 0, 0)).toBe(0);
+    expect(expectedDropout(4, 0.5, 3)).toBe(0.75); // at least one tab contributes
+  });
+
   it('parses --crypto-slots, --foreground and --lobby-links', () => {
     const d = parseSwarmOptions(['--tabs', '3']);
     expect(d.cryptoSlots).toBeUndefined();

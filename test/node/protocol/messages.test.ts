@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CHIAROSCURO_WIRE_VERSION, decodeMessage, encodedSize, encodeMessage, MessageType, validateMessage,
 } from '../../../src/protocol/chiaroscuro/messages';
-import type { CentroidsMsg, ChiaroscuroMessage, DecodeContext, GossipPush } from '../../../src/protocol/chiaroscuro/messages';
+import type { CensusMsg, CentroidsMsg, ChiaroscuroMessage, DecodeContext, GossipPush } from '../../../src/protocol/chiaroscuro/messages';
 import { STOP_REASONS } from '../../../src/core/termination';
 import type { StopReason } from '../../../src/core/termination';
 
@@ -11,15 +11,19 @@ const MOD = 1n << 120n; // valid ciphertexts: (0, MOD)
 const ctx: DecodeContext = {
   round: 'r1', minIteration: 2, maxIteration: 5, ciphertextCount: 3, ciphertextBytes: W,
   isValidCiphertext: (c) => c > 0n && c < MOD, isValidPartial: (v) => v >= 0n && v < MOD,
-  holders: 4, k: 3, T: 2, maxFrameBytes: 1000,
+  holders: 4, members: 13, census: true, k: 3, T: 2, maxFrameBytes: 1000,
 };
 const cts = [1n, 12345678901234567890n, MOD - 1n];
+// Members 0, 2, 4, 5, 7, 8, 9 and 12 of 13: one word, its bits 13..31 unused.
+const census = Uint32Array.of(0b1_0011_1011_0101);
 const samples: ChiaroscuroMessage[] = [
-  { type: MessageType.GossipPush, round: 'r1', iteration: 3, exponent: 7, ciphertexts: cts },
-  { type: MessageType.DecryptRequest, round: 'r1', iteration: 3, requester: 2, exponent: 20, ciphertexts: cts },
+  { type: MessageType.GossipPush, round: 'r1', iteration: 3, exponent: 7, ciphertexts: cts, census },
+  { type: MessageType.DecryptRequest, round: 'r1', iteration: 3, requester: 2, exponent: 20, ciphertexts: cts, census },
   { type: MessageType.PartialDecryption, round: 'r1', iteration: 4, holder: 4, values: [0n, 5n, MOD - 2n] },
   { type: MessageType.Centroids, round: 'r1', iteration: 5, final: true, epsilonSpent: 0.75, centroids: [Float64Array.of(1.5, -2), Float64Array.of(0, 3)] },
   { type: MessageType.KeyShare, round: 'r1', iteration: 2, index: 3, holders: 4, threshold: 3, bits: 512, n: 99n, secret: 1234n },
+  { type: MessageType.Census, round: 'r1', iteration: 4, reply: false, census },
+  { type: MessageType.Census, round: 'r1', iteration: 4, reply: true, census: new Uint32Array(1) },
 ];
 
 describe('Chiaroscuro message codec', () => {
@@ -113,13 +117,35 @@ describe('Chiaroscuro message codec', () => {
     expect(reasonOf(encodeMessage({ ...ks, holders: 3, index: 1 } as ChiaroscuroMessage, W))).toBe('bad-shape');
   });
 
+  it('checks the contributor census: its size, unused bits, and rounds without one', () => {
+    const reasons = (c: Uint32Array): string[] => [samples[0]!, samples[1]!, samples[5]!].map((m) => reasonOf(encodeMessage({ ...m, census: c } as ChiaroscuroMessage, W)));
+    expect(reasons(Uint32Array.of(0x1fff))).toEqual(['ok', 'ok', 'ok']); // all 13 members
+    expect(reasons(Uint32Array.of(0x2000))).toEqual(['bad-shape', 'bad-shape', 'bad-shape']); // member 13 of 13
+    expect(reasons(new Uint32Array(0))).toEqual(['bad-shape', 'bad-shape', 'bad-shape']); // too short
+    expect(reasons(new Uint32Array(2))).toEqual(['malformed', 'malformed', 'malformed']); // too long
+    expect(validateMessage({ ...push, census: Uint32Array.of(1 << 20) }, ctx)).toMatchObject({ ok: false, reason: 'bad-shape' });
+    expect(validateMessage({ ...push, census: Uint8Array.of(1, 0, 0, 0) as unknown as Uint32Array }, ctx)).toMatchObject({ ok: false, reason: 'bad-shape' });
+    // A round without a census: states carry an empty one, and a census message is unexpected.
+    const none = { ...ctx, census: false };
+    expect(reasonOf(encodeMessage({ ...push, census: new Uint32Array(0) }, W), none)).toBe('ok');
+    expect(reasonOf(encodeMessage(push, W), none)).toBe('malformed');
+    expect(validateMessage(push, none)).toMatchObject({ ok: false, reason: 'bad-shape' });
+    expect(reasonOf(encodeMessage({ ...(samples[5] as CensusMsg), census: new Uint32Array(0) }, W), none)).toBe('unexpected');
+    // The reply flag is one of 0 and 1.
+    const frame = encodeMessage(samples[5]!, W);
+    const at = frame.length - 4 - 1 - 1; // the flag precedes the census' length and its 4 bytes
+    expect(frame[at]).toBe(0);
+    frame[at] = 2;
+    expect(reasonOf(frame)).toBe('malformed');
+  });
+
   it('never throws on random bytes', () => {
     let seed = 7;
     for (let i = 0; i < 2000; i++) {
       const len = i % 120;
       const b = new Uint8Array(len);
       for (let j = 0; j < len; j++) { seed = (seed * 1103515245 + 12345) >>> 0; b[j] = seed >>> 24; }
-      if (len > 1) { b[0] = 1; b[1] = 1 + (i % 5); }
+      if (len > 1) { b[0] = CHIAROSCURO_WIRE_VERSION; b[1] = 1 + (i % 6); }
       expect(() => decodeMessage(b, ctx)).not.toThrow();
     }
   });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { emptyCensus } from '../../../src/core/census';
 import { seededRng } from '../../../src/core/rng';
 import { dealPlainThresholdKey } from '../../../src/crypto/schemes';
 import { plainBackend } from '../../../src/protocol/crypto-backend';
 import { codecLink } from '../../../src/protocol/chiaroscuro/link';
-import { encodeMessage, MessageType } from '../../../src/protocol/chiaroscuro/messages';
+import { CHIAROSCURO_WIRE_VERSION, encodeMessage, MessageType } from '../../../src/protocol/chiaroscuro/messages';
 import type { CentroidsMsg, ChiaroscuroMessage } from '../../../src/protocol/chiaroscuro/messages';
 import { MIN_TAKEOVER_PATIENCE_MS, Participant } from '../../../src/protocol/chiaroscuro/participant';
 import { ciphertextCount, makeRoundConfig } from '../../../src/protocol/chiaroscuro/round';
@@ -30,7 +31,7 @@ function setup(N: number, answered: Record<number, number[]> = {}, events: Array
     const wire = codecLink(t, backend.ciphertextBytes);
     const link = !deliver ? wire : { ...wire, send: (to: string, msg: ChiaroscuroMessage) => { if (deliver(id, to, msg)) wire.send(to, msg); } };
     const p: Participant = new Participant({
-      config: cfg, link, clock, backend, rng: seededRng(100 + i),
+      config: cfg, link, clock, backend, rng: seededRng(100 + i), memberIndex: i,
       data: [[1 + 8 * (i % 2) + rng.nextFloat(), 1, 1 + 8 * (i % 2)]], keyShare: i < 3 ? dealt.shares[i] : undefined,
       onWork: (w) => clock.track(w), answered: answered[i],
       onEvent: (e) => { if (e.type === 'answered') events.push([i, e.type, e.iteration]); },
@@ -47,12 +48,13 @@ describe('Participant under bad input', () => {
     const { cfg, clock, ps, mallory, width, n } = setup(8);
     const target = ps[3]!;
     const count = ciphertextCount(cfg);
-    const push = (iteration: number, c: bigint) => encodeMessage({ type: MessageType.GossipPush, round: 'test', iteration, exponent: 1, ciphertexts: new Array(count).fill(c) }, width);
+    const census = emptyCensus(8);
+    const push = (iteration: number, c: bigint) => encodeMessage({ type: MessageType.GossipPush, round: 'test', iteration, exponent: 1, ciphertexts: new Array(count).fill(c), census }, width);
     const send = (frame: Uint8Array) => mallory.send('p3', frame);
     ps[0]!.start();
     clock.setTimer(1500, () => {
-      send(new Uint8Array([1, 1, 4]));                                   // malformed (truncated)
-      send(encodeMessage({ type: MessageType.GossipPush, round: 'other', iteration: 1, exponent: 1, ciphertexts: [] }, width)); // wrong round
+      send(new Uint8Array([CHIAROSCURO_WIRE_VERSION, 1, 4]));            // malformed (truncated)
+      send(encodeMessage({ type: MessageType.GossipPush, round: 'other', iteration: 1, exponent: 1, ciphertexts: [], census }, width)); // wrong round
       send(push(1, n));                                                   // ciphertext out of range
       send(push(1, 1n).subarray(0, 20));                                  // truncated ciphertexts
       send(new Uint8Array(4 * 1024 * 1024));                               // maximal junk frame (senders refuse larger ones)
@@ -79,7 +81,7 @@ describe('Participant under bad input', () => {
     const { clock, ps, mallory, width } = setup(5);
     const bad: CentroidsMsg = { type: MessageType.Centroids, round: 'test', iteration: 1, final: false, epsilonSpent: 0.5, centroids: [Float64Array.of(1, 2)] };
     mallory.send('p4', encodeMessage(bad, width));
-    mallory.send('p4', encodeMessage({ type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 1, exponent: 0, ciphertexts: [] }, width));
+    mallory.send('p4', encodeMessage({ type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 1, exponent: 0, ciphertexts: [], census: emptyCensus(5) }, width));
     await clock.run();
     expect(ps[4]!.drops['bad-shape']).toBe(1);
     expect(ps[4]!.drops['bad-count']).toBe(1);
@@ -98,15 +100,19 @@ describe('Participant under bad input', () => {
   });
 });
 
-/** Three key holders h1..h3 (2 of 3), 4 cycles of 100 ms, no noise: for take-over tests of one holder. */
+/**
+ * Three key holders h1..h3 (2 of 3), 4 cycles of 100 ms, no noise: for take-over tests of one
+ * holder alone, so without a contributor census (it would wait for the two others' contributions).
+ */
 function holderTrio() {
   const dealt = dealPlainThresholdKey({ bits: 1024, holders: 3, threshold: 2 });
   const cfg = makeRoundConfig({
     round: 'test', k: 2, T: 3, L: 1, lo: 0, hi: 10, iterations: 2, epsilon: 1, strategy: 'uniform', smoothing: 1,
-    keyBits: 0, holderIds: ['h1', 'h2', 'h3'], publicKey: dealt.publicKey, participants: 3, noise: false, cycles: 4, cycleMs: 100,
+    keyBits: 0, holderIds: ['h1', 'h2', 'h3'], publicKey: dealt.publicKey, participants: 3, noise: false, cycles: 4, cycleMs: 100, census: false,
   });
   return { dealt, cfg };
 }
+const NO_CENSUS = new Uint32Array(0);
 
 describe('key-holder take-over', () => {
   it('a holder that helped another holder decrypt an iteration waits before taking over, then takes over', async () => {
@@ -115,14 +121,14 @@ describe('key-holder take-over', () => {
     const backend = plainBackend(dealt.publicKey);
     const sent: Array<{ to: string; type: number; at: number }> = [];
     const h2 = new Participant({
-      config: cfg, clock, backend, rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1],
+      config: cfg, clock, backend, rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1], memberIndex: 1,
       link: { self: 'h2', neighbours: () => ['h1'], send: (to, msg) => { sent.push({ to, type: msg.type, at: clock.now() }); } },
       onWork: (w) => clock.track(w),
     });
     // Iteration 1 starts with the public initial centroids; h1's decrypt request arrives while h2 gossips.
     h2.receive('h1', { type: MessageType.Centroids, round: 'test', iteration: 0, final: false, epsilonSpent: 0, centroids: cfg.initialCentroids.map((c) => Float64Array.from(c)) });
     const count = ciphertextCount(cfg);
-    clock.setTimer(150, () => h2.receive('h1', { type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 1, exponent: 0, ciphertexts: new Array(count).fill(1n) }));
+    clock.setTimer(150, () => h2.receive('h1', { type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 1, exponent: 0, ciphertexts: new Array(count).fill(1n), census: NO_CENSUS }));
     await clock.run();
     const requests = sent.filter((s) => s.type === MessageType.DecryptRequest);
     const answered = sent.find((s) => s.type === MessageType.PartialDecryption && s.to === 'h1');
@@ -164,7 +170,7 @@ describe('take-over while holder 1 is linked', () => {
       const neighbours = ['h1', 'h3'];
       const sent: Array<{ to: string; type: number; at: number }> = [];
       const h2 = new Participant({
-        config: cfg, clock, backend: plainBackend(dealt.publicKey), rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1],
+        config: cfg, clock, backend: plainBackend(dealt.publicKey), rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1], memberIndex: 1,
         link: { self: 'h2', neighbours: () => neighbours, send: (to, msg) => { sent.push({ to, type: msg.type, at: clock.now() }); } },
         onWork: (w) => clock.track(w),
       });
@@ -193,7 +199,7 @@ describe('iteration start in a tab', () => {
       // A spread drops the synchronous bypass: the participant then takes the async (tab) path.
       const backend = { ...inner, encryptVector: (p: bigint[]) => { log.push('encrypt'); plaintexts.push(p); return inner.encryptVector(p); } };
       const h2 = new Participant({
-        config: { ...cfg, iterations: 1 }, clock, backend, rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1],
+        config: { ...cfg, iterations: 1 }, clock, backend, rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[1], memberIndex: 1,
         link: { self: 'h2', neighbours: () => [], send: () => {} },
         onWork: (w) => clock.track(w),
         onEvent: (e) => { if (e.type === 'iteration-started') log.push('started'); },
@@ -249,13 +255,13 @@ describe('holder 1 gone: holder 3 defers to holder 2', () => {
       const clock = new VirtualClock();
       const sent: Array<{ to: string; type: number; at: number }> = [];
       const h3 = new Participant({
-        config: cfg, clock, backend: plainBackend(dealt.publicKey), rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[2],
+        config: cfg, clock, backend: plainBackend(dealt.publicKey), rng: seededRng(3), data: [[1, 2, 3]], keyShare: dealt.shares[2], memberIndex: 2,
         link: { self: 'h3', neighbours: () => neighbours, send: (to, msg) => { sent.push({ to, type: msg.type, at: clock.now() }); } },
         onWork: (w) => clock.track(w),
       });
       h3.receive('x', { type: MessageType.Centroids, round: 'test', iteration: 0, final: false, epsilonSpent: 0, centroids: cfg.initialCentroids.map((c) => Float64Array.from(c)) });
       // Holder 2's request (its own aggregate) is slow to arrive: its link to holder 3 was being dialled.
-      clock.setTimer(8_000, () => h3.receive('h2', { type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 2, exponent: 0, ciphertexts: new Array(ciphertextCount(cfg)).fill(1n) }));
+      clock.setTimer(8_000, () => h3.receive('h2', { type: MessageType.DecryptRequest, round: 'test', iteration: 1, requester: 2, exponent: 0, ciphertexts: new Array(ciphertextCount(cfg)).fill(1n), census: NO_CENSUS }));
       await clock.run();
       return { h3, sent };
     };

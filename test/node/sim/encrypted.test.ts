@@ -70,7 +70,7 @@ async function audit(cfg: RunConfig): Promise<{ leaks: string[]; frames: number 
   });
   const leaks: string[] = [];
   const holders = round.holderIds;
-  const ctx = { round: round.round, minIteration: 0, maxIteration: round.iterations, ciphertextCount: Math.ceil(slotCount(round) / layout.slotsPerPlaintext), ciphertextBytes: 0, isValidCiphertext: () => true, isValidPartial: () => true, holders: holders.length, k: round.k, T: round.T, maxFrameBytes: 1 << 22 };
+  const ctx = { round: round.round, minIteration: 0, maxIteration: round.iterations, ciphertextCount: Math.ceil(slotCount(round) / layout.slotsPerPlaintext), ciphertextBytes: 0, isValidCiphertext: () => true, isValidPartial: () => true, holders: holders.length, members: round.participants, census: round.census, k: round.k, T: round.T, maxFrameBytes: 1 << 22 };
   const published = new Set(details!.centroidsPerIteration.flat(2));
   for (const { from, to, frame } of frames) {
     // Structure: decode with the sender's ciphertext width (the first frame tells it).

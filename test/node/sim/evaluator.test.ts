@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { inertia, lloyd } from '../../../src/core/kmeans';
 import { seededRng } from '../../../src/core/rng';
-import { createEvaluator } from '../../../src/sim/evaluator';
+import { createClippedEvaluator, createEvaluator } from '../../../src/sim/evaluator';
 
 // Small integer values make ties (equal distances) and empty clusters frequent: the flat evaluator
 // must break ties and keep empty clusters exactly like src/core/kmeans.
@@ -50,5 +50,14 @@ describe('flat evaluator', () => {
     expect(() => createEvaluator([[1, 2], [1]])).toThrow(/length/);
     expect(() => ev.inertia([[1, 2, 3]])).toThrow(/length/);
     expect(() => ev.inertia([])).toThrow(/at least one centroid/);
+  });
+
+  it('a round\'s evaluator scores the series clipped to the public range, as the participants contribute them', () => {
+    const data = [Float64Array.of(0, 10), Float64Array.of(-2, 1)];
+    const ev = createClippedEvaluator(data, 0, 4);
+    // Clipped: (0, 4) and (0, 1); at the centroid (0, 2): (0 + 4 + 0 + 1) / 2.
+    expect(ev.inertia([[0, 2]])).toBe(2.5);
+    expect(createEvaluator(data).inertia([[0, 2]])).toBe((64 + 4 + 1) / 2);
+    expect(ev.reference([[0, 4], [0, 1]]).inertia).toBe(0);
   });
 });
