@@ -40,7 +40,7 @@ const USAGE = `usage: npm run swarm -- --tabs N [options]
   --foreground 0|1  run every tab at foreground priority as on its own device (default 1; 0 = Chromium's default)
   --lobby-links 0|1 joiners link to a few members while in the lobby (default 1; 0 = all overlay links dialled at the round's start)
   --holders H       key holders (default min(10, N))
-  --cycle-ms MS     gossip cycle period (default 150)
+  --cycle-ms MS     gossip cycle period (default 150, 300 above 32 tabs: see defaultCycleMs)
   --timeout S       give up after S seconds (default 900)
   --reload R        reload R random joiner tabs after the first iteration: they rejoin with the same id
   --trace-cpu 1     trace the browser during the round; report the CPU time (not wall time) of main-thread long tasks
@@ -48,10 +48,20 @@ const USAGE = `usage: npm run swarm -- --tabs N [options]
   --profile-tabs P  record main-thread CPU profiles of tabs 0..P-1 during the round → swarm-tab<i>.cpuprofile
 ${RUN_OPTIONS_USAGE}`;
 
+/**
+ * The runner's gossip cycle period: 150 ms, and 300 ms (the app's period) above 32 tabs. All the
+ * tabs share one machine's cores, and at 50 tabs their cycles fall so far out of phase that 150 ms
+ * left 1 round in 2 short of contributions at the key holders; on one device per participant the
+ * app's 300 ms has room to spare.
+ */
+export function defaultCycleMs(tabs: number): number {
+  return tabs > 32 ? 300 : 150;
+}
+
 /** Splits swarm-only options from the shared run options. */
 export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   const rest: string[] = [];
-  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--crypto-slots': NaN, '--foreground': 1, '--lobby-links': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': 150, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
+  const own: Record<string, number> = { '--tabs': NaN, '--workers': 1, '--crypto-slots': NaN, '--foreground': 1, '--lobby-links': 1, '--timeout': 900, '--holders': NaN, '--cycle-ms': NaN, '--profile-tabs': 0, '--trace-cpu': 0, '--reload': 0 };
   const limits: Record<string, [number, number]> = { '--tabs': [2, 200], '--workers': [1, 8], '--crypto-slots': [0, 64], '--foreground': [0, 1], '--lobby-links': [0, 1], '--timeout': [10, 7200], '--holders': [1, 50], '--cycle-ms': [10, 10_000], '--profile-tabs': [0, 200], '--trace-cpu': [0, 1], '--reload': [0, 199] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -71,7 +81,7 @@ export function parseSwarmOptions(argv: readonly string[]): SwarmOptions {
   if (run.protocol === 'ppkm' && own['--reload']! > 0) throw new Error('--reload: not supported with --protocol ppkm');
   if (run.protocol === 'ppkm' && run.churn > 0) throw new Error('--churn: not supported with --protocol ppkm (a node waits for every neighbour)');
   if (run.loss > 0) throw new Error('--loss: not simulated in a real swarm (links are reliable); use npm run sim');
-  return { tabs, workers: own['--workers']!, cryptoSlots: Number.isNaN(own['--crypto-slots']) ? undefined : own['--crypto-slots']!, foreground: own['--foreground'] === 1, lobbyLinks: own['--lobby-links'] === 1, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
+  return { tabs, workers: own['--workers']!, cryptoSlots: Number.isNaN(own['--crypto-slots']) ? undefined : own['--crypto-slots']!, foreground: own['--foreground'] === 1, lobbyLinks: own['--lobby-links'] === 1, timeoutS: own['--timeout']!, holders: Number.isNaN(own['--holders']) ? Math.min(10, tabs) : Math.min(own['--holders']!, tabs), cycleMs: Number.isNaN(own['--cycle-ms']) ? defaultCycleMs(tabs) : own['--cycle-ms']!, profileTabs: Math.min(own['--profile-tabs']!, tabs), traceCpu: own['--trace-cpu'] === 1, reload: Math.min(own['--reload']!, tabs - 1), run };
 }
 
 /**
@@ -453,7 +463,7 @@ async function main(): Promise<number> {
       },
       swarm: {
         reloaded: reloaded.map((r) => ({ ...r, sameId: finalStates[r.tab]!.self === r.id, rejoined: finalStates[r.tab]!.rejoined, contributed: finalStates[r.tab]!.contributed, finalIteration: Math.max(0, ...finalStates[r.tab]!.results.filter((x) => x.final).map((x) => x.iteration)) })),
-        tabs, expectedDropout: round.dropout ?? 0, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground, lobbyLinks: opts.lobbyLinks,
+        tabs, expectedDropout: round.dropout ?? 0, cycleMs: opts.cycleMs, cryptoSlots: ref.cryptoSlots, foregroundTabs: opts.foreground, lobbyLinks: opts.lobbyLinks,
         cryptoWaitMsPerTab: aliveStates.map((s) => Math.round(s.cryptoWaitMs)), cryptoHoldsPerTab: aliveStates.map((s) => s.cryptoHolds), closedTabs: closed.size, stopReasons: stop.counts, centroidsAgree: disagree === 0, ...(ppkm ? { graphDegrees: ppkm.graph.map((a) => a.length) } : {}), finishedTabs: aliveStates.length, loadSeconds: (tLoaded - wall0) / 1000, lobbySeconds,
         longTaskMaxMs: Math.max(...aliveStates.map((s) => s.longTaskMaxMs)),
         longTaskMaxMsWithStartup: Math.max(...aliveStates.map((s) => s.longTaskMaxMsAll)),

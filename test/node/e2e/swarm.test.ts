@@ -16,7 +16,7 @@ import type { RunResult } from '../../../src/sim/contract';
 import { parseRunOptions } from '../../../src/sim/options';
 import { runPpkmSimulation } from '../../../src/sim/ppkm/run';
 import { STOP_REASONS } from '../../../src/core/termination';
-import { expectedDropout, longTaskCpu, parseSwarmOptions, roundStopReason, traceEvents } from '../../../scripts/swarm';
+import { defaultCycleMs, expectedDropout, longTaskCpu, parseSwarmOptions, roundStopReason, traceEvents } from '../../../scripts/swarm';
 import { enableFeaturesArg, FOREGROUND_FEATURES, PLAYWRIGHT_ENABLED_FEATURES } from '../../../scripts/lib/app-browser';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -30,6 +30,13 @@ function swarm(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 }
 
 describe('swarm runner helpers', () => {
+  it('lengthens the gossip cycle for swarms above 32 tabs unless told', () => {
+    expect(parseSwarmOptions(['--tabs', '12']).cycleMs).toBe(150);
+    expect(parseSwarmOptions(['--tabs', '50']).cycleMs).toBe(300);
+    expect(parseSwarmOptions(['--tabs', '50', '--cycle-ms', '120']).cycleMs).toBe(120);
+    expect([defaultCycleMs(32), defaultCycleMs(33)]).toEqual([150, 300]);
+  });
+
   it('sizes the noise for the tabs it closes and reloads', () => {
     expect(expectedDropout(10, 0.2, 0)).toBe(0.2);
     expect(expectedDropout(10, 0.15, 0)).toBe(0.2); // ⌈1.5⌉ = 2 tabs closed
