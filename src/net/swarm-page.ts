@@ -202,8 +202,9 @@ function refresh(): void {
     const s = session.stats();
     state.bytesSent = s.bytesSent; state.bytesReceived = s.bytesReceived; state.cryptoMs = s.cryptoMs; state.peers = s.peers;
     state.dropped = s.dropped; state.members = session.members().length;
-    // Times on one scale across tabs (each tab's performance.now() has its own origin).
-    state.protocol = s.protocol ? { ...s.protocol, readyAt: s.protocol.readyAt + performance.timeOrigin, gossipAt: s.protocol.gossipAt + performance.timeOrigin } : null;
+    // Times on one scale across tabs (each tab's performance.now() has its own origin; 0 = not yet).
+    const epoch = (t: number): number => (t > 0 ? t + performance.timeOrigin : 0);
+    state.protocol = s.protocol ? { ...s.protocol, readyAt: epoch(s.protocol.readyAt), gossipAt: epoch(s.protocol.gossipAt) } : null;
     state.net = { ...s.overlay, dialFailures: s.dialFailures, retries: s.retries, unacked: s.unacked, webrtcCalls: s.calls?.calls ?? 0, slowestCallMs: Math.round(s.calls?.slowestMs ?? 0), slowestCall: s.calls?.slowest ?? '' };
   }
   if (statusEl) statusEl.textContent = `${state.self} ${state.phase} iteration ${state.iteration} peers ${state.peers}`;
